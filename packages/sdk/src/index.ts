@@ -1,0 +1,32 @@
+// Public API of @signoff/sdk: what a proxy between Signoff and a third-party approval system
+// needs, and the callback crypto Signoff itself shares with it. Each export is documented where
+// it is defined.
+
+export {
+  DEFAULT_TIMESTAMP_WINDOW_MS,
+  type ProxyCallVerdict,
+  type VerifyProxyCallOptions,
+  verifyProxyCall,
+} from './access.ts';
+export {
+  CallbackCrypto,
+  CallbackCryptoError,
+  type CallbackCryptoErrorCode,
+  type CallbackCryptoOptions,
+  type EncryptedCallback,
+  type EncryptedEnvelope,
+  type EncryptOptions,
+  generateEncodingAesKey,
+  generateToken,
+  signCallback,
+} from './callback-crypto.ts';
+export {
+  type BuiltCallback,
+  buildCallback,
+  CallbackSendError,
+  type CallbackSendErrorCode,
+  type SendCallbackOptions,
+  type SendCallbackResult,
+  sendCallback,
+} from './callback-sender.ts';
+export * from './third-party.ts';
