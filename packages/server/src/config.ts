@@ -5,14 +5,12 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const csv = z
-  .string()
-  .transform((v) =>
-    v
-      .split(',')
-      .map((part) => part.trim())
-      .filter(Boolean),
-  );
+const csv = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean),
+);
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -68,7 +66,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   if (e.DEV_SIGN_IN && e.NODE_ENV === 'production') {
-    throw new Error('Invalid configuration: DEV_SIGN_IN cannot be enabled when NODE_ENV=production.');
+    throw new Error(
+      'Invalid configuration: DEV_SIGN_IN cannot be enabled when NODE_ENV=production.',
+    );
   }
   return {
     env: e.NODE_ENV,
@@ -80,7 +80,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     devSignIn: e.DEV_SIGN_IN,
     secretsKey: e.SECRETS_KEY,
     corsOrigins: e.CORS_ORIGINS,
-    outbound: { allow: e.OUTBOUND_ALLOW, timeoutMs: e.OUTBOUND_TIMEOUT_MS, maxResponseBytes: 1 << 20 },
+    outbound: {
+      allow: e.OUTBOUND_ALLOW,
+      timeoutMs: e.OUTBOUND_TIMEOUT_MS,
+      maxResponseBytes: 1 << 20,
+    },
     worker: {
       pollMs: e.WORKER_POLL_MS,
       leaseMs: e.WORKER_LEASE_MS,

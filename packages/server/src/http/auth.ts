@@ -1,4 +1,4 @@
-import { roleSchema, type Role } from '@signoff/contracts';
+import { type Role, roleSchema } from '@signoff/contracts';
 import { createMiddleware } from 'hono/factory';
 import { sign, verify } from 'hono/jwt';
 import { z } from 'zod';

@@ -33,7 +33,12 @@ export function validationFailed(fields: Record<string, FieldError>): ApiError {
 
 /** Validates a JSON body against a schema; handlers then read only `c.req.valid('json')`. */
 export const jsonBody = <S extends z.ZodType>(schema: S) =>
-  validator('json', (value) => {
+  validator('json', (value, c) => {
+    // Hono's validator silently reads a non-JSON body as `{}`; say what is wrong instead.
+    const mediaType = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+    if (mediaType !== 'application/json') {
+      throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json.');
+    }
     const result = schema.safeParse(value);
     if (!result.success) throw validationFailed(fieldErrors(result.error));
     return result.data as z.output<S>;

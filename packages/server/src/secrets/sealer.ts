@@ -95,15 +95,25 @@ export interface SecretsKey {
  * random key written there (owner-only). Several processes may start at once: only one creates
  * the file and the others read it.
  */
-export async function loadOrCreateSecretsKey({
+export function loadOrCreateSecretsKey(options: SecretsKeyOptions): Promise<SecretsKey> {
+  return loadOrCreateKey({ ...options, fileName: 'secrets.key', variable: 'SECRETS_KEY' });
+}
+
+/**
+ * A 32-byte key from configuration (`variable`, base64), or from `<dataDir>/<fileName>`, generated
+ * there on first start. The embedded default uses it for the secrets key and the token secret.
+ */
+export async function loadOrCreateKey({
   configured,
   dataDir,
-}: SecretsKeyOptions): Promise<SecretsKey> {
+  fileName,
+  variable,
+}: SecretsKeyOptions & { fileName: string; variable: string }): Promise<SecretsKey> {
   if (configured !== undefined && configured !== '') {
-    return { key: decodeKey(configured, 'SECRETS_KEY'), generated: false, path: null };
+    return { key: decodeKey(configured, variable), generated: false, path: null };
   }
 
-  const path = join(dataDir, 'secrets.key');
+  const path = join(dataDir, fileName);
   const existing = await readKeyFile(path);
   if (existing) return { key: existing, generated: false, path };
 

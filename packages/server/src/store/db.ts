@@ -1,5 +1,5 @@
 import SQLite from 'better-sqlite3';
-import { type Kysely as KyselyType, Kysely, SqliteDialect, sql, type Transaction } from 'kysely';
+import { Kysely, type Kysely as KyselyType, SqliteDialect, sql, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 
 export type Db = KyselyType<Database>;

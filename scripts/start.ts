@@ -1,0 +1,60 @@
+// `npm start`: the whole loop on the embedded default. Builds the demo portal, then starts the
+// server (SQLite in ./data, created and migrated on first start), the simulator and the demo.
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { launchLoop, repoRoot } from './launch.ts';
+
+const ports = {
+  server: Number(process.env.SIGNOFF_PORT ?? 8787),
+  simulator: Number(process.env.SIMULATOR_PORT ?? 8788),
+  demo: Number(process.env.DEMO_PORT ?? 5173),
+};
+const dataDir = resolve(repoRoot, process.env.DATA_DIR ?? 'data');
+
+console.log('Building the demo portal…');
+execFileSync(
+  process.execPath,
+  [
+    'node_modules/vite/bin/vite.js',
+    'build',
+    '--config',
+    'demo/vite.config.ts',
+    '--logLevel',
+    'warn',
+  ],
+  {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  },
+);
+
+const processes = await launchLoop({ ports, dataDir, echo: true });
+const [server, simulator, demo] = processes;
+
+console.log(`
+Signoff is running on the embedded default (SQLite in ${dataDir}).
+
+  Demo portal        ${demo?.url}
+  Simulator console  ${simulator?.url}
+  Signoff API        ${server?.url}
+
+Sign in to the portal as Sam Okafor (system administrator) to configure approval settings, and
+as Rita Alvarez (requester) to request access. Press Ctrl+C to stop.
+`);
+
+let stopping = false;
+const stopAll = async () => {
+  if (stopping) return;
+  stopping = true;
+  await Promise.all(processes.map((p) => p.stop()));
+  process.exit(0);
+};
+process.on('SIGINT', stopAll);
+process.on('SIGTERM', stopAll);
+for (const p of processes) {
+  p.child.once('exit', (code) => {
+    if (stopping) return;
+    console.error(`${p.name} stopped unexpectedly (exit code ${code}); stopping the others.`);
+    void stopAll().then(() => process.exit(1));
+  });
+}
