@@ -1,0 +1,104 @@
+import { css } from 'lit';
+
+export const systemFormStyles = css`
+  :host {
+    display: block;
+  }
+
+  fieldset {
+    margin: 0;
+    padding: var(--_space);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_surface);
+  }
+
+  legend {
+    padding: 0 0.25rem;
+    font-weight: 600;
+  }
+
+  .kind {
+    margin: 0 0 var(--_space);
+  }
+
+  .fields {
+    display: grid;
+    gap: var(--_space);
+  }
+
+  .field {
+    display: grid;
+    gap: 0.25rem;
+  }
+
+  label {
+    font-weight: 500;
+  }
+
+  .control {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+  }
+
+  .control input {
+    flex: 1 1 16rem;
+    min-width: 0;
+  }
+
+  details {
+    margin-top: var(--_space);
+  }
+
+  summary {
+    cursor: pointer;
+    width: fit-content;
+    margin-bottom: 0.5rem;
+  }
+
+  .system-actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+    margin-top: var(--_space);
+  }
+
+  button[aria-disabled='true'] {
+    cursor: progress;
+    opacity: 0.7;
+  }
+
+  .test-status {
+    margin-top: 0.5rem;
+  }
+
+  .test-status p,
+  .test-status ul {
+    margin: 0.25rem 0;
+  }
+
+  .spinner {
+    display: inline-block;
+    width: 0.9em;
+    height: 0.9em;
+    margin-inline-end: 0.4em;
+    vertical-align: -0.1em;
+    border: 2px solid var(--_border);
+    border-top-color: var(--_accent);
+    border-radius: 50%;
+    animation: spin 0.8s linear infinite;
+  }
+
+  @keyframes spin {
+    to {
+      transform: rotate(360deg);
+    }
+  }
+
+  @media (prefers-reduced-motion: reduce) {
+    .spinner {
+      animation: none;
+    }
+  }
+`;
