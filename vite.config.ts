@@ -26,7 +26,11 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['packages/*/src/**/*.test.ts', 'simulator/src/**/*.test.ts', 'test/**/*.test.ts'],
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'simulator/src/**/*.test.ts',
+            'test/**/*.test.ts',
+          ],
           exclude: ['**/*.browser.test.ts', 'test/e2e/**', '**/node_modules/**'],
           testTimeout: 20_000,
           hookTimeout: 60_000,
@@ -41,7 +45,9 @@ export default defineConfig({
             enabled: true,
             headless: true,
             instances: [{ browser: 'chromium' }],
-            provider: playwright({ launchOptions: { executablePath: chromiumPath, args: chromiumArgs } }),
+            provider: playwright({
+              launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
+            }),
           },
         },
       },

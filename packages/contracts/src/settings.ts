@@ -161,4 +161,3 @@ export type TestConnectionResult =
       /** The external system's own error code, when it gave one. */
       remoteCode?: string;
     };
-
