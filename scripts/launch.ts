@@ -20,6 +20,8 @@ export interface LaunchOptions {
   /** A TypeScript entry point, relative to the repository root. */
   entry: string;
   args?: string[];
+  /** Extra options for node itself, such as `--cpu-prof` when profiling. */
+  nodeArgs?: string[];
   env?: Record<string, string>;
   /** Polled until it answers; then the process counts as started. */
   readyUrl: string;
@@ -31,17 +33,14 @@ export interface LaunchOptions {
 
 /** Spawns `node --import tsx <entry>` in its own process group and waits until it answers. */
 export async function launch(options: LaunchOptions): Promise<Launched> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', options.entry, ...(options.args ?? [])],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, ...options.env },
-      // Its own group, so stopping it also stops anything it started.
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const nodeArgs = [...(options.nodeArgs ?? []), '--import', 'tsx', options.entry];
+  const child = spawn(process.execPath, [...nodeArgs, ...(options.args ?? [])], {
+    cwd: repoRoot,
+    env: { ...process.env, ...options.env },
+    // Its own group, so stopping it also stops anything it started.
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const collect = (chunk: Buffer) => {
     const text = chunk.toString();
@@ -79,7 +78,8 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
 function stopGroup(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.pid === undefined) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), 5000);
+    // Generous, so a process writing a CPU profile on exit can finish.
+    const timer = setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), 15_000);
     child.once('exit', () => {
       clearTimeout(timer);
       resolve();
