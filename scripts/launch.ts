@@ -1,6 +1,6 @@
 // Starts Signoff's processes (server, simulator, demo portal) as real child processes. Used by
 // `npm start` and by the end-to-end tests, so both run the loop exactly the same way.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -197,4 +197,20 @@ export async function launchLoop(options: LoopOptions): Promise<Launched[]> {
     await Promise.all(started.map((p) => p.stop()));
     throw error;
   }
+}
+
+/** Builds the demo portal into demo/dist with Vite (a few seconds). */
+export function buildDemo(): void {
+  execFileSync(
+    process.execPath,
+    [
+      'node_modules/vite/bin/vite.js',
+      'build',
+      '--config',
+      'demo/vite.config.ts',
+      '--logLevel',
+      'warn',
+    ],
+    { cwd: repoRoot, stdio: 'inherit' },
+  );
 }

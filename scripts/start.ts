@@ -1,8 +1,7 @@
 // `npm start`: the whole loop on the embedded default. Builds the demo portal, then starts the
 // server (SQLite in ./data, created and migrated on first start), the simulator and the demo.
-import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { launchLoop, repoRoot } from './launch.ts';
+import { buildDemo, launchLoop, repoRoot } from './launch.ts';
 
 const ports = {
   server: Number(process.env.SIGNOFF_PORT ?? 8787),
@@ -12,21 +11,7 @@ const ports = {
 const dataDir = resolve(repoRoot, process.env.DATA_DIR ?? 'data');
 
 console.log('Building the demo portal…');
-execFileSync(
-  process.execPath,
-  [
-    'node_modules/vite/bin/vite.js',
-    'build',
-    '--config',
-    'demo/vite.config.ts',
-    '--logLevel',
-    'warn',
-  ],
-  {
-    cwd: repoRoot,
-    stdio: 'inherit',
-  },
-);
+buildDemo();
 
 const processes = await launchLoop({ ports, dataDir, echo: true });
 const [server, simulator, demo] = processes;

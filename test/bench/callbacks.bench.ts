@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type SystemDraft, THIRD_PARTY_CALLBACK_PATH } from '@signoff/contracts';
 import { buildCallback, CallbackCrypto, generateEncodingAesKey } from '@signoff/sdk';
+import { demoAssets } from '../../packages/server/src/catalog/seed.ts';
 import { openSqliteStore } from '../../packages/server/src/store/db.ts';
 import { freePort, type Launched, launch, repoRoot } from '../../scripts/launch.ts';
 
@@ -96,14 +97,7 @@ async function prepare(server: Launched, dataDir: string, workDir: string) {
   // going through the submit API would measure dispatch, not callbacks.
   const store = openSqliteStore({ file: join(dataDir, 'signoff.db') });
   const now = Date.now();
-  const asset = JSON.stringify({
-    id: 'finance.ledger',
-    name: 'General ledger',
-    type: 'table',
-    sensitivity: 'L3',
-    project: 'finance',
-    environment: 'prod',
-  });
+  const asset = JSON.stringify(demoAssets.find((a) => a.id === 'finance.ledger'));
   await store.write(async (tx) => {
     for (let start = 0; start < PENDING; start += 500) {
       const rows = [];

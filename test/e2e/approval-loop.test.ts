@@ -2,14 +2,13 @@
 // simulator and demo processes on ports this test chose. The admin copies the connection values
 // from <approval-settings> into the simulator's console while they are still visible, exactly as
 // a person would.
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, type Launched, launchLoop, repoRoot } from '../../scripts/launch.ts';
-import { chromiumArgs } from '../../vite.config.ts';
+import { buildDemo, freePort, type Launched, launchLoop } from '../../scripts/launch.ts';
+import { chromiumArgs, chromiumPath } from '../fixtures/chromium.ts';
 
 let processes: Launched[] = [];
 let browser: Browser;
@@ -19,24 +18,13 @@ let simulatorUrl: string;
 let serverUrl: string;
 
 beforeAll(async () => {
-  execFileSync(
-    process.execPath,
-    [
-      'node_modules/vite/bin/vite.js',
-      'build',
-      '--config',
-      'demo/vite.config.ts',
-      '--logLevel',
-      'warn',
-    ],
-    { cwd: repoRoot, stdio: 'inherit' },
-  );
+  buildDemo();
   dataDir = await mkdtemp(join(tmpdir(), 'signoff-e2e-'));
   const ports = { server: await freePort(), simulator: await freePort(), demo: await freePort() };
   processes = await launchLoop({ ports, dataDir });
   [serverUrl, simulatorUrl, demoUrl] = processes.map((p) => p.url) as [string, string, string];
   browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: chromiumPath,
     args: chromiumArgs,
   });
 });

@@ -5,22 +5,10 @@ import { existsSync } from 'node:fs';
 import { THIRD_PARTY_PATHS } from '@signoff/sdk';
 import { type Browser, chromium, type Page } from 'playwright';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { chromiumArgs, chromiumPath } from '../../../test/fixtures/chromium.ts';
 import { type RunningSimulator, startSimulator } from '../server.ts';
 import { type CallbackReceiver, startCallbackReceiver } from '../testing/callback-receiver.ts';
 import { connectionValues, submitBody } from '../testing/fixtures.ts';
-
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe.skipIf(!existsSync(chromiumPath))(
   `third-party console in Chromium (needs ${chromiumPath}; install with apt-get install chromium)`,

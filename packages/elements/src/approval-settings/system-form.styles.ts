@@ -78,24 +78,6 @@ export const systemFormStyles = css`
     margin: 0.25rem 0;
   }
 
-  .spinner {
-    display: inline-block;
-    width: 0.9em;
-    height: 0.9em;
-    margin-inline-end: 0.4em;
-    vertical-align: -0.1em;
-    border: 2px solid var(--_border);
-    border-top-color: var(--_accent);
-    border-radius: 50%;
-    animation: spin 0.8s linear infinite;
-  }
-
-  @keyframes spin {
-    to {
-      transform: rotate(360deg);
-    }
-  }
-
   @media (prefers-reduced-motion: reduce) {
     .spinner {
       animation: none;

@@ -164,4 +164,23 @@ export const sharedStyles = css`
   .success {
     color: var(--_success);
   }
+
+  /* The busy indicator of Save and Test Connection. */
+  .spinner {
+    display: inline-block;
+    width: 0.9em;
+    height: 0.9em;
+    margin-inline-end: 0.4em;
+    vertical-align: -0.1em;
+    border: 2px solid var(--_border);
+    border-top-color: var(--_accent);
+    border-radius: 50%;
+    animation: spin 0.8s linear infinite;
+  }
+
+  @keyframes spin {
+    to {
+      transform: rotate(360deg);
+    }
+  }
 `;

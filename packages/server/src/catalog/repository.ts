@@ -128,22 +128,7 @@ export class Catalog {
 
     await this.store.write(async (tx) => {
       await tx.deleteFrom('rules').execute();
-      const rows = rules.map((rule, index) => ({
-        id: crypto.randomUUID(),
-        position: index,
-        name: rule.name,
-        match: JSON.stringify(rule.match),
-        action: JSON.stringify(rule.action),
-        is_default: 0,
-      }));
-      rows.push({
-        id: crypto.randomUUID(),
-        position: rules.length,
-        name: 'Default',
-        match: '{}',
-        action: JSON.stringify(defaultAction),
-        is_default: 1,
-      });
+      const rows = ruleRows(rules, defaultAction);
       await tx.insertInto('rules').values(rows).execute();
     });
     return this.getRules();
@@ -172,6 +157,27 @@ export type TemplateInputValues = {
   nodes: ApprovalNode[];
 };
 export type RuleInputValues = { name: string; match: RuleMatch; action: RuleAction };
+
+/** The stored form of an ordered rule list: one row per rule, then the default as the last row. */
+export function ruleRows(rules: RuleInputValues[], defaultAction: RuleAction): RuleRow[] {
+  const rows = rules.map((rule, position) => ({
+    id: crypto.randomUUID(),
+    position,
+    name: rule.name,
+    match: JSON.stringify(rule.match),
+    action: JSON.stringify(rule.action),
+    is_default: 0,
+  }));
+  rows.push({
+    id: crypto.randomUUID(),
+    position: rules.length,
+    name: 'Default',
+    match: '{}',
+    action: JSON.stringify(defaultAction),
+    is_default: 1,
+  });
+  return rows;
+}
 
 function templateColumns(input: TemplateInputValues) {
   return {

@@ -1,5 +1,6 @@
 import type { AssetView, RuleAction, RuleMatch } from '@signoff/contracts';
 import type { Store } from '../store/db.ts';
+import { ruleRows } from './repository.ts';
 
 /** Assets of each sensitivity level, so a fresh install has something to request. */
 export const demoAssets: readonly AssetView[] = [
@@ -105,22 +106,7 @@ export async function seedCatalog(store: Store, now = Date.now()): Promise<void>
 
     const hasRules = await tx.selectFrom('rules').select('id').limit(1).executeTakeFirst();
     if (!hasRules) {
-      const rows = seededRules.map((rule, position) => ({
-        id: crypto.randomUUID(),
-        position,
-        name: rule.name,
-        match: JSON.stringify(rule.match),
-        action: JSON.stringify(rule.action),
-        is_default: 0,
-      }));
-      rows.push({
-        id: crypto.randomUUID(),
-        position: rows.length,
-        name: 'Default',
-        match: '{}',
-        action: JSON.stringify(seededDefault),
-        is_default: 1,
-      });
+      const rows = ruleRows(seededRules, seededDefault);
       await tx.insertInto('rules').values(rows).execute();
     }
   });
