@@ -65,7 +65,9 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
     }
     try {
       const response = await fetch(options.readyUrl, { signal: AbortSignal.timeout(1000) });
-      if (response.status < 500) return launched;
+      // Only an answer while our child still runs counts: another process on the port may
+      // answer too (launchLoop checks the ports first, this is the second guard).
+      if (response.status < 500 && child.exitCode === null) return launched;
     } catch {
       // Not listening yet.
     }
@@ -139,6 +141,7 @@ export interface LoopOptions {
  */
 export async function launchLoop(options: LoopOptions): Promise<Launched[]> {
   const host = '127.0.0.1';
+  await assertPortsFree(host, options.ports);
   const serverUrl = `http://${host}:${options.ports.server}`;
   const simulatorUrl = `http://${host}:${options.ports.simulator}`;
   const demoUrl = `http://${host}:${options.ports.demo}`;
@@ -213,4 +216,33 @@ export function buildDemo(): void {
     ],
     { cwd: repoRoot, stdio: 'inherit' },
   );
+}
+
+const portVariables: Record<keyof LoopPorts, string> = {
+  server: 'SIGNOFF_PORT',
+  simulator: 'SIMULATOR_PORT',
+  demo: 'DEMO_PORT',
+};
+
+/** Refuses to start when a port is taken, naming it and the variable that moves it. */
+async function assertPortsFree(host: string, ports: LoopPorts): Promise<void> {
+  const taken: string[] = [];
+  for (const [name, port] of Object.entries(ports) as Array<[keyof LoopPorts, number]>) {
+    if (!(await isPortFree(host, port))) {
+      taken.push(
+        `  ${name}: port ${port} on ${host} is in use (set ${portVariables[name]} to use another)`,
+      );
+    }
+  }
+  if (taken.length > 0) {
+    throw new Error(`Cannot start:\n${taken.join('\n')}\nIs Signoff already running?`);
+  }
+}
+
+function isPortFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, host, () => probe.close(() => resolve(true)));
+  });
 }

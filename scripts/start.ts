@@ -13,8 +13,20 @@ const dataDir = resolve(repoRoot, process.env.DATA_DIR ?? 'data');
 console.log('Building the demo portal…');
 buildDemo();
 
-const processes = await launchLoop({ ports, dataDir, echo: true });
+let processes: Awaited<ReturnType<typeof launchLoop>>;
+try {
+  processes = await launchLoop({ ports, dataDir, echo: true });
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}
 const [server, simulator, demo] = processes;
+const gone = processes.find((p) => p.child.exitCode !== null);
+if (gone) {
+  console.error(`${gone.name} stopped while starting:\n${gone.output()}`);
+  await Promise.all(processes.map((p) => p.stop()));
+  process.exit(1);
+}
 
 console.log(`
 Signoff is running on the embedded default (SQLite in ${dataDir}).

@@ -50,6 +50,9 @@ export class PortalApi {
       body: JSON.stringify({ reason: 'Revoked from the portal' }),
     });
 
+  retry = (id: string) =>
+    this.call<RequestView>(`/api/requests/${encodeURIComponent(id)}/retry`, { method: 'POST' });
+
   /**
    * Follows the live stream of the user's requests (server-sent events over fetch, since
    * EventSource cannot send a bearer token). Reconnects after a drop, resuming at the cursor.

@@ -52,7 +52,9 @@ await route();
 async function route(): Promise<void> {
   following?.abort();
   following = null;
-  const page = location.hash.replace(/^#\//, '') || 'settings';
+  // Administrators land on the settings; everyone else on the request form.
+  const isAdmin = session?.user.roles.some((role) => role.endsWith('_admin')) ?? false;
+  const page = location.hash.replace(/^#\//, '') || (isAdmin ? 'settings' : 'request');
   for (const link of document.querySelectorAll('nav a')) {
     link.toggleAttribute('aria-current', link.getAttribute('href') === `#/${page}`);
     if (link.hasAttribute('aria-current')) link.setAttribute('aria-current', 'page');

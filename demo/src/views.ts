@@ -18,7 +18,7 @@ const periodLabels: Record<CreateRequestInput['periodType'], string> = {
 const stateLabels: Record<RequestView['state'], string> = {
   pending_dispatch: 'Sending to approval system',
   pending: 'Pending approval',
-  dispatch_failed: 'Could not reach the approval system',
+  dispatch_failed: 'Could not be sent to the approval system',
   approved: 'Approved',
   rejected: 'Rejected',
   revoked: 'Revoked',
@@ -110,8 +110,13 @@ export function renderRequestList(
       <td class="state" data-state="${request.state}">${escapeHtml(stateLabels[request.state])}${
         request.lastError ? `<br><small>${escapeHtml(request.lastError)}</small>` : ''
       }</td>
-      <td>${revocable ? '<button type="button">Revoke</button>' : ''}</td>`;
-    row.querySelector('button')?.addEventListener('click', async () => {
+      <td>${request.state === 'dispatch_failed' ? '<button type="button" data-action="retry">Retry</button> ' : ''}${
+        revocable ? '<button type="button" data-action="revoke">Revoke</button>' : ''
+      }</td>`;
+    row.querySelector('[data-action=retry]')?.addEventListener('click', async () => {
+      update(await api.retry(request.id));
+    });
+    row.querySelector('[data-action=revoke]')?.addEventListener('click', async () => {
       update(await api.revoke(request.id));
     });
   };

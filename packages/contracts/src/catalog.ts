@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NAME_MAX_LENGTH } from './field-rules.ts';
+import { characterCount, NAME_MAX_LENGTH } from './field-rules.ts';
 
 /** Sensitivity levels, from L1 (public) to L4 (highly sensitive). */
 export const sensitivityLevels = ['L1', 'L2', 'L3', 'L4'] as const;
@@ -15,7 +15,11 @@ export const permissionSchema = z.enum(permissions);
 export type Permission = z.infer<typeof permissionSchema>;
 
 const slug = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, 'invalid');
-const label = z.string().trim().min(1, 'required').max(NAME_MAX_LENGTH, 'tooLong');
+const label = z
+  .string()
+  .trim()
+  .min(1, 'required')
+  .refine((v) => characterCount(v) <= NAME_MAX_LENGTH, 'tooLong');
 
 /** An asset in the catalog. Its sensitivity level is set here, never by a requester. */
 export const assetInputSchema = z.object({
@@ -32,7 +36,8 @@ export type AssetView = z.output<typeof assetInputSchema>;
 /** An approval node: approvers and whether any one (OR) or all (AND) must approve. */
 export const approvalNodeSchema = z.object({
   mode: z.enum(['OR', 'AND']),
-  approverIds: z.array(z.string().min(1).max(128)).max(50),
+  /** A node names at least one approver; a template with no nodes leaves them to the system. */
+  approverIds: z.array(z.string().min(1).max(128)).min(1, 'required').max(50),
 });
 export type ApprovalNode = z.infer<typeof approvalNodeSchema>;
 

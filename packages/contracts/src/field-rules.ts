@@ -5,6 +5,9 @@
 /** Longest approval system name, in characters. */
 export const NAME_MAX_LENGTH = 128;
 
+/** Longest free text (a request's reason), in characters. */
+export const TEXT_MAX_LENGTH = 2000;
+
 /** Longest URL accepted in any settings field. */
 export const URL_MAX_LENGTH = 2048;
 
@@ -51,6 +54,8 @@ export type FieldMessageKey =
   | 'agentId'
   | 'accessToken'
   | 'duplicateToken'
+  | 'duplicateName'
+  | 'textTooLong'
   | 'unknownSystem'
   | 'tenantIdChanged'
   | 'invalid';
@@ -65,10 +70,22 @@ export const FIELD_MESSAGES_EN: Record<FieldMessageKey, string> = {
   agentId: 'Must be digits only.',
   accessToken: 'Must be 8 to 256 letters, digits or . _ ~ -.',
   duplicateToken: 'Another approval system already uses this token.',
+  duplicateName: 'Another approval system already has this name.',
+  textTooLong: `Must be at most ${TEXT_MAX_LENGTH} characters.`,
   unknownSystem: 'No approval system with this id exists.',
   tenantIdChanged: 'The tenant id of an existing configuration cannot change.',
   invalid: 'This value is not valid.',
 };
+
+/**
+ * Length as a person counts it: Unicode code points, so an emoji or a rare CJK character counts
+ * once, not as the two UTF-16 units JavaScript's `length` sees. Server and elements both use it.
+ */
+export function characterCount(value: string): number {
+  let count = 0;
+  for (const _ of value) count += 1;
+  return count;
+}
 
 /** True when `value` is an absolute http(s) URL of acceptable length. */
 export function isHttpUrl(value: string): boolean {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AssetView, Permission } from './catalog.ts';
 import { permissionSchema } from './catalog.ts';
+import { characterCount, TEXT_MAX_LENGTH } from './field-rules.ts';
 import type { SystemKind } from './settings.ts';
 
 /** A request's states (product.md, "A request's life"). */
@@ -29,13 +30,21 @@ export const createRequestInputSchema = z.object({
   assetId: z.string().min(1, 'required').max(128, 'invalid'),
   permission: permissionSchema,
   periodType: z.enum(periodTypes),
-  reason: z.string().trim().min(1, 'required').max(2000, 'tooLong'),
+  reason: z
+    .string()
+    .trim()
+    .min(1, 'required')
+    .refine((v) => characterCount(v) <= TEXT_MAX_LENGTH, 'textTooLong'),
 });
 export type CreateRequestInput = z.input<typeof createRequestInputSchema>;
 
 /** Why an admin or the requester acts on a request; kept in the history. */
 export const requestActionInputSchema = z.object({
-  reason: z.string().trim().max(2000, 'tooLong').default(''),
+  reason: z
+    .string()
+    .trim()
+    .refine((v) => characterCount(v) <= TEXT_MAX_LENGTH, 'textTooLong')
+    .default(''),
 });
 
 export type ActorType = 'user' | 'callback' | 'system' | 'reconciler';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   ACCESS_TOKEN_PATTERN,
   AGENT_ID_PATTERN,
+  characterCount,
   DINGTALK_TOKEN_PATTERN,
   ENCODING_AES_KEY_PATTERN,
   isHttpUrl,
@@ -12,7 +13,11 @@ import {
 
 // Issue messages are message keys (see field-rules.ts); the server turns them into
 // `{ key, message }` per field and the elements translate the key.
-const name = z.string().trim().min(1, 'required').max(NAME_MAX_LENGTH, 'tooLong');
+const name = z
+  .string()
+  .trim()
+  .min(1, 'required')
+  .refine((v) => characterCount(v) <= NAME_MAX_LENGTH, 'tooLong');
 const url = z.string().trim().min(1, 'required').refine(isHttpUrl, 'url');
 const optionalUrl = z
   .string()
@@ -51,7 +56,7 @@ export const dingtalkSystemInputSchema = z.object({
   agentId: z.string().trim().regex(AGENT_ID_PATTERN, 'agentId'),
   corpId: z.string().trim().max(128, 'tooLong').default(''),
   callbackUrl: optionalUrl.default(''),
-  appSecret: z.string().min(1, 'required').max(256, 'tooLong').optional(),
+  appSecret: z.string().min(1, 'required').max(NAME_MAX_LENGTH, 'tooLong').optional(),
   token: z.string().regex(DINGTALK_TOKEN_PATTERN, 'dingtalkToken').optional(),
   encodingAesKey: encodingAesKey.optional(),
 });

@@ -232,6 +232,16 @@ describe('callbackPayloadSchema', () => {
     expect(callbackPayloadSchema.safeParse({ ...payload, status: 'AGREE' }).success).toBe(false);
   });
 
+  it('bounds ids at 256 characters and the comment at 4000, since both are stored and logged', () => {
+    const at = (extra: object) => callbackPayloadSchema.safeParse({ ...payload, ...extra }).success;
+
+    expect(at({ eventId: 'e'.repeat(256) })).toBe(true);
+    expect(at({ eventId: 'e'.repeat(257) })).toBe(false);
+    expect(at({ applyId: 'a'.repeat(30_000) })).toBe(false);
+    expect(at({ comment: 'c'.repeat(4000) })).toBe(true);
+    expect(at({ comment: 'c'.repeat(4001) })).toBe(false);
+  });
+
   it.each([
     [1656633600000, '2022-07-01T00:00:00.000Z'],
     ['1656633600000', '2022-07-01T00:00:00.000Z'],

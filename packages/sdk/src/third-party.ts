@@ -25,6 +25,14 @@ export const MAX_THIRD_PARTY_REPLY_BYTES = 64 * 1024;
 /** Largest callback body Signoff accepts; a callback carries one encrypted event. */
 export const MAX_CALLBACK_BODY_BYTES = 64 * 1024;
 
+/** Longest id (event, request, instance, user) a callback may carry: ids are stored and logged. */
+export const MAX_CALLBACK_ID_LENGTH = 256;
+
+/** Longest approver comment a callback may carry. */
+export const MAX_CALLBACK_COMMENT_LENGTH = 4000;
+
+const callbackId = z.string().min(1).max(MAX_CALLBACK_ID_LENGTH);
+
 /** The only value of `checkResult` that passes a connection test. */
 export const CONNECT_SUCCESS = 'success';
 
@@ -172,17 +180,17 @@ export const operateTimeSchema = z.union([
 /** The decrypted callback: what happened to which request, by whom. */
 export const callbackPayloadSchema = z.object({
   /** Unique per event; Signoff de-duplicates redeliveries on it. */
-  eventId: z.string().min(1),
-  applyId: z.string().min(1),
-  processInstanceId: z.string().min(1),
+  eventId: callbackId,
+  applyId: callbackId,
+  processInstanceId: callbackId,
   status: z.enum(CALLBACK_STATUSES),
   /** Who decided (or revoked), in the source account system. */
   approver: z.object({
-    userSourceId: z.string().min(1),
-    userName: z.string(),
+    userSourceId: callbackId,
+    userName: z.string().max(MAX_CALLBACK_ID_LENGTH),
   }),
   /** The approver's comment; may be empty. */
-  comment: z.string(),
+  comment: z.string().max(MAX_CALLBACK_COMMENT_LENGTH),
   operateTime: operateTimeSchema,
 });
 

@@ -83,7 +83,11 @@ export function createApp(deps: AppDependencies) {
 
   app.notFound((c) =>
     c.json(
-      new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`).toBody(),
+      new ApiError(
+        404,
+        'not_found',
+        `No route for ${c.req.method} ${truncate(c.req.path, 200)}.`,
+      ).toBody(),
       404,
     ),
   );
@@ -124,4 +128,9 @@ function requestLog(log: Logger): MiddlewareHandler<AppEnv> {
       'request',
     );
   };
+}
+
+/** Echoing a caller's input is fine; echoing ten kilobytes of it is not. */
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }

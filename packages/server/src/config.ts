@@ -17,7 +17,9 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   /** The address the outside world reaches the server at; callback URLs start with it. */
-  PUBLIC_BASE_URL: z.url().optional(),
+  PUBLIC_BASE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .optional(),
   /** Folder of the embedded SQLite database and generated keys. */
   DATA_DIR: z.string().default('data'),
   /** Verifies bearer tokens (HS256). Generated into the data folder when absent. */
@@ -27,7 +29,13 @@ const envSchema = z.object({
   /** Issues tokens for the seeded demo users. Refused in production. */
   DEV_SIGN_IN: booleanFlag.default(false),
   /** Key that seals secrets at rest (32 bytes, base64). Generated into the data folder when absent. */
-  SECRETS_KEY: z.string().optional(),
+  SECRETS_KEY: z
+    .string()
+    .refine(
+      (v) => /^[A-Za-z0-9+/]{43}=$/.test(v.trim()),
+      'must be 32 bytes encoded as base64 (44 characters ending in =); `openssl rand -base64 32` makes one',
+    )
+    .optional(),
   /** Host origins allowed to call the API from a browser. */
   CORS_ORIGINS: csv.default(['http://localhost:5173', 'http://127.0.0.1:5173']),
   /**

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --import tsx
 // Starts one Signoff server process. Several may share one SQLite data folder on one machine.
 import { loadConfig } from './config.ts';
 import { createSignoff } from './server.ts';
@@ -11,7 +11,14 @@ try {
   process.exit(1);
 }
 
-const signoff = await createSignoff(config);
+let signoff: Awaited<ReturnType<typeof createSignoff>>;
+try {
+  signoff = await createSignoff(config);
+} catch (error) {
+  // A bad key file or an unreadable data folder: say what, without a stack trace.
+  console.error(`Signoff could not start: ${error instanceof Error ? error.message : error}`);
+  process.exit(1);
+}
 const { url } = await signoff.listen();
 signoff.log.info(
   {

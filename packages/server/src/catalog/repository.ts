@@ -4,6 +4,7 @@ import {
   type assetInputSchema,
   BUILTIN_SYSTEM_ID,
   DEFAULT_SYSTEM_REF,
+  type FieldError,
   type RuleAction,
   type RuleMatch,
   type RulesView,
@@ -67,6 +68,7 @@ export class Catalog {
 
   async createTemplate(input: TemplateInputValues, now = Date.now()): Promise<TemplateView> {
     await this.checkSystemRef(input.systemRef);
+    await this.checkApprovers(input.nodes);
     const id = crypto.randomUUID();
     const row = await this.db
       .insertInto('templates')
@@ -89,6 +91,7 @@ export class Catalog {
     if (!existing) throw notFound('template', id);
     if (existing.built_in) throw conflict('Built-in templates cannot be edited.');
     await this.checkSystemRef(input.systemRef);
+    await this.checkApprovers(input.nodes);
     const row = await this.db
       .updateTable('templates')
       .set({ ...templateColumns(input), updated_at: now })
@@ -132,6 +135,29 @@ export class Catalog {
       await tx.insertInto('rules').values(rows).execute();
     });
     return this.getRules();
+  }
+
+  /** Approvers must be in the directory, so connectors can name them to the external system. */
+  private async checkApprovers(nodes: ApprovalNode[]): Promise<void> {
+    const named = [...new Set(nodes.flatMap((node) => node.approverIds))];
+    if (named.length === 0) return;
+    const known = new Set(
+      (await this.db.selectFrom('users').select('id').where('id', 'in', named).execute()).map(
+        (row) => row.id,
+      ),
+    );
+    const fields: Record<string, FieldError> = {};
+    nodes.forEach((node, n) => {
+      node.approverIds.forEach((id, a) => {
+        if (!known.has(id)) {
+          fields[`nodes.${n}.approverIds.${a}`] = {
+            key: 'invalid',
+            message: 'No user with this id in the directory.',
+          };
+        }
+      });
+    });
+    if (Object.keys(fields).length > 0) throw validationFailed(fields);
   }
 
   private async checkSystemRef(systemRef: string): Promise<void> {

@@ -103,6 +103,21 @@ describe('RequestService.retry', () => {
     expect(await jobsOf(store.db, id)).toMatchObject([{ kind: 'dispatch', state: 'ready' }]);
   });
 
+  it('shows the dispatch error only while the request is dispatch_failed', async () => {
+    const id = await insertRequest(store.db, { state: 'dispatch_failed' });
+    await store.db
+      .updateTable('requests')
+      .set({ last_error: 'The proxy answered HTTP 503.' })
+      .where('id', '=', id)
+      .execute();
+
+    const failed = await service.get(id);
+    const revoked = await service.revoke(requester, id, 'Giving up');
+
+    expect(failed.lastError).toBe('The proxy answered HTTP 503.');
+    expect(revoked.lastError).toBeNull();
+  });
+
   it('answers 409 unless the dispatch failed', async () => {
     const id = await insertRequest(store.db, { state: 'pending' });
 

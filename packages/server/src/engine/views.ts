@@ -32,6 +32,7 @@ export function selectNamedRequests(db: Db) {
 
 export function requestView(row: NamedRequestRow): RequestView {
   const builtin = row.system_id === BUILTIN_SYSTEM_ID;
+  const state = stateOf(row);
   return {
     id: row.id,
     requester: { id: row.requester_id, name: row.requester_name ?? row.requester_id },
@@ -39,7 +40,7 @@ export function requestView(row: NamedRequestRow): RequestView {
     permission: row.permission as Permission,
     period: { periodType: row.period_type, periodEnd: row.period_end },
     reason: row.reason,
-    state: stateOf(row),
+    state,
     system: {
       id: row.system_id,
       kind: row.system_kind as RequestView['system']['kind'],
@@ -48,7 +49,9 @@ export function requestView(row: NamedRequestRow): RequestView {
     templateId: row.template_id,
     ruleId: row.rule_id,
     externalId: row.external_id,
-    lastError: row.last_error,
+    // The error stays in the row and the history for the audit trail; the view shows it only
+    // while it explains the state.
+    lastError: state === 'dispatch_failed' ? row.last_error : null,
     settingsVersion: row.settings_version,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),

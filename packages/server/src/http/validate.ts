@@ -31,12 +31,17 @@ export function validationFailed(fields: Record<string, FieldError>): ApiError {
   );
 }
 
-/** Validates a JSON body against a schema; handlers then read only `c.req.valid('json')`. */
-export const jsonBody = <S extends z.ZodType>(schema: S) =>
+/**
+ * Validates a JSON body against a schema; handlers then read only `c.req.valid('json')`. With
+ * `optional`, a request with no body at all is validated as `{}`, for actions whose fields all
+ * have defaults (a revoke without a reason).
+ */
+export const jsonBody = <S extends z.ZodType>(schema: S, { optional = false } = {}) =>
   validator('json', (value, c) => {
     // Hono's validator silently reads a non-JSON body as `{}`; say what is wrong instead.
     const mediaType = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
-    if (mediaType !== 'application/json') {
+    const noBody = mediaType === '' && (c.req.header('content-length') ?? '0') === '0';
+    if (mediaType !== 'application/json' && !(optional && noBody)) {
       throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json.');
     }
     const result = schema.safeParse(value);

@@ -159,7 +159,7 @@ async function resolveChecked(target: Target, allow: readonly string[]): Promise
       const resolved = literal === 0 ? ` resolves to ${address}, which` : '';
       throw new OutboundError(
         'blocked_address',
-        `${target.host}${resolved} is a ${kind} address; calls to such addresses are refused ` +
+        `${target.host}${resolved} is ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} address; calls to such addresses are refused ` +
           'unless the host is on the outbound allow-list (OUTBOUND_ALLOW).',
       );
     }

@@ -91,20 +91,24 @@ export const requestRoutes = ({ requests, streamPollMs }: RequestRouteOptions) =
       }
       return c.json(detail);
     })
-    .post('/:id/revoke', jsonBody(requestActionInputSchema), async (c) =>
+    .post('/:id/revoke', jsonBody(requestActionInputSchema, { optional: true }), async (c) =>
       c.json(await requests.revoke(c.get('user'), c.req.param('id'), c.req.valid('json').reason)),
     )
-    .post('/:id/force-revoke', jsonBody(requestActionInputSchema), async (c) => {
-      const user = c.get('user');
-      if (!user.roles.some((role) => SETTINGS_EDITOR_ROLES.includes(role))) {
-        throw forbidden(
-          'Only super administrators and system administrators may force revoke a request.',
+    .post(
+      '/:id/force-revoke',
+      jsonBody(requestActionInputSchema, { optional: true }),
+      async (c) => {
+        const user = c.get('user');
+        if (!user.roles.some((role) => SETTINGS_EDITOR_ROLES.includes(role))) {
+          throw forbidden(
+            'Only super administrators and system administrators may force revoke a request.',
+          );
+        }
+        return c.json(
+          await requests.forceRevoke(user, c.req.param('id'), c.req.valid('json').reason),
         );
-      }
-      return c.json(
-        await requests.forceRevoke(user, c.req.param('id'), c.req.valid('json').reason),
-      );
-    })
+      },
+    )
     .post('/:id/retry', async (c) =>
       c.json(await requests.retry(c.get('user'), c.req.param('id'))),
     );

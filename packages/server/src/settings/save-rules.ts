@@ -102,6 +102,8 @@ export function checkSubmitted(
     stored.filter((system) => system.tenantId).map((system) => [system.tenantId, system.id]),
   );
   const seenIds = new Set<string>();
+  // Names tell configurations apart in the default-system choice and in every request's view.
+  const seenNames = new Set<string>();
   const systems: SubmittedSystem[] = [];
 
   input.systems.forEach((submitted, index) => {
@@ -113,6 +115,10 @@ export function checkSubmitted(
       return;
     }
     seenIds.add(submitted.id);
+
+    const nameKey = submitted.name.trim().toLowerCase();
+    if (seenNames.has(nameKey)) fields[at('name')] = fieldError('duplicateName');
+    seenNames.add(nameKey);
 
     if (previous && previous.kind !== submitted.kind) {
       fields[at('kind')] = fieldError(

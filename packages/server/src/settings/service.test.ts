@@ -208,6 +208,38 @@ describe('SettingsService', () => {
     expect(error.fields?.['systems.1.tenantId']?.key).toBe('invalid');
   });
 
+  it('refuses two configurations with the same name, whatever their case and spacing', async () => {
+    const error = await refusal(
+      save({
+        ...both,
+        systems: [
+          otherInput({ name: 'Acme approvals' }),
+          otherInput({
+            id: ids.second,
+            name: ' acme APPROVALS ',
+            tenantId: 'tenant-0002-bbbb',
+            accessToken: secrets.otherAccessToken,
+          }),
+        ],
+      }),
+    );
+
+    expect(error.fields).toEqual({
+      'systems.1.name': { key: 'duplicateName', message: expect.stringContaining('name') },
+    });
+    expect((await fixture.service.get(admin)).version).toBe(0);
+  });
+
+  it('counts a name in characters, so 128 emoji fit and 129 do not', async () => {
+    const fits = await save({ ...both, systems: [otherInput({ name: '😀'.repeat(128) })] });
+    const error = await refusal(
+      save({ ...both, systems: [otherInput({ name: '😀'.repeat(129) })] }),
+    );
+
+    expect(fits.systems[0]?.name).toHaveLength(256);
+    expect(error.fields?.['systems.0.name']?.key).toBe('tooLong');
+  });
+
   it('refuses a default other than built-in while external systems are off', async () => {
     const error = await refusal(
       save({ externalEnabled: false, defaultSystemId: ids.other, systems: [otherInput()] }),
