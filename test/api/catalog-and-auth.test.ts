@@ -129,6 +129,20 @@ describe('/api/templates and /api/rules', () => {
     expect(response.status).toBe(409);
   });
 
+  it('refuses a template naming an approver who is not in the directory', async () => {
+    const response = await signoff.call('sara', '/api/templates', {
+      body: {
+        name: 'Two owners',
+        systemRef: 'builtin',
+        nodes: [{ mode: 'AND', approverIds: ['aaron', 'nobody'] }],
+      },
+    });
+
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { fields: Record<string, unknown> } };
+    expect(Object.keys(body.error.fields)).toEqual(['nodes.0.approverIds.1']);
+  });
+
   it('replaces the rules as a whole, and refuses a rule naming an unknown template', async () => {
     const bad = await signoff.call('sara', '/api/rules', {
       method: 'PUT',
@@ -169,5 +183,37 @@ describe('/api/templates and /api/rules', () => {
 
     expect(response.status).toBe(422);
     expect(mine.requests).toHaveLength(0);
+  });
+});
+
+describe('requests and routes', () => {
+  it('revokes without a body, the reason being optional', async () => {
+    // Route everything to the seeded template again (an earlier test changed the rules), so the
+    // request waits in the built-in system instead of being approved at once.
+    await signoff.call('sara', '/api/rules', {
+      method: 'PUT',
+      body: { rules: [], defaultAction: { kind: 'template', templateId: 'default-system' } },
+    });
+    const created = await signoff.call('rita', '/api/requests', {
+      body: { assetId: 'finance.ledger', permission: 'read', periodType: 'DAYS_7', reason: 'x' },
+    });
+    const { id } = (await created.json()) as { id: string };
+
+    const response = await fetch(`${signoff.url}/api/requests/${id}/revoke`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await signoff.tokenFor('rita')}` },
+    });
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ state: 'revoked' });
+  });
+
+  it('answers an unknown route with JSON and does not echo a long path in full', async () => {
+    const response = await signoff.call('rita', `/api/${'x'.repeat(5000)}`);
+
+    expect(response.status).toBe(404);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('not_found');
+    expect(body.error.message.length).toBeLessThan(300);
   });
 });

@@ -13,11 +13,9 @@ import {
 
 // Issue messages are message keys (see field-rules.ts); the server turns them into
 // `{ key, message }` per field and the elements translate the key.
-const name = z
-  .string()
-  .trim()
-  .min(1, 'required')
-  .refine((v) => characterCount(v) <= NAME_MAX_LENGTH, 'tooLong');
+/** At most NAME_MAX_LENGTH characters, counted as the elements count them. */
+const withinLimit = (v: string) => characterCount(v) <= NAME_MAX_LENGTH;
+const name = z.string().trim().min(1, 'required').refine(withinLimit, 'tooLong');
 const url = z.string().trim().min(1, 'required').refine(isHttpUrl, 'url');
 const optionalUrl = z
   .string()
@@ -52,11 +50,11 @@ export const dingtalkSystemInputSchema = z.object({
   kind: z.literal('dingtalk'),
   name,
   apiBaseUrl: url,
-  appKey: z.string().trim().min(1, 'required').max(128, 'tooLong'),
+  appKey: z.string().trim().min(1, 'required').refine(withinLimit, 'tooLong'),
   agentId: z.string().trim().regex(AGENT_ID_PATTERN, 'agentId'),
-  corpId: z.string().trim().max(128, 'tooLong').default(''),
+  corpId: z.string().trim().refine(withinLimit, 'tooLong').default(''),
   callbackUrl: optionalUrl.default(''),
-  appSecret: z.string().min(1, 'required').max(NAME_MAX_LENGTH, 'tooLong').optional(),
+  appSecret: z.string().min(1, 'required').refine(withinLimit, 'tooLong').optional(),
   token: z.string().regex(DINGTALK_TOKEN_PATTERN, 'dingtalkToken').optional(),
   encodingAesKey: encodingAesKey.optional(),
 });

@@ -25,6 +25,8 @@ describe('third-party console page', () => {
     }
     expect(page).toContain('<button type="submit">Save connection</button>');
     expect(page).toContain('http://127.0.0.1:8788/third-party</code>');
+    // An empty icon keeps browsers from asking for a /favicon.ico the simulator does not serve.
+    expect(page).toContain('<link rel="icon" href="data:,">');
   });
 
   it('is reached from /third-party/console too', async () => {
@@ -37,22 +39,18 @@ describe('third-party console page', () => {
   });
 
   it('escapes saved values and never prints the secrets', async () => {
-    const hostile = '"><img src=x onerror=alert(1)>';
+    const hostile = 'http://127.0.0.1:8787/cb?"><img src=x onerror=alert(1)>';
     const app = createSimulatorApp({
       print: () => {},
-      thirdParty: {
-        connection: {
-          ...connectionValues,
-          callbackUrl: 'http://127.0.0.1:8787/cb',
-          tenantId: hostile,
-        },
-      },
+      thirdParty: { connection: { ...connectionValues, callbackUrl: hostile } },
     });
 
     const page = await (await app.request('/')).text();
 
     expect(page).not.toContain('<img');
-    expect(page).toContain('value="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"');
+    expect(page).toContain(
+      'value="http://127.0.0.1:8787/cb?&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"',
+    );
     expect(page).not.toContain(connectionValues.accessToken);
     expect(page).not.toContain(connectionValues.encodingAesKey);
     expect(page).toContain('Saved (****5b1e)');

@@ -30,6 +30,7 @@ export function renderThirdPartyPage({ origin, connection }: ThirdPartyPageInput
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Third-party approver · Signoff simulator</title>
+<link rel="icon" href="data:,">
 <style>${unsafeRaw(consoleStyles)}</style>
 </head>
 <body>

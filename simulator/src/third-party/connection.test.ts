@@ -53,6 +53,26 @@ describe('third-party connection API', () => {
       'Encoding AES Key must be exactly 43 letters and digits.',
     ],
     ['tenantId', '   ', 'Tenant ID is required.'],
+    [
+      'accessToken',
+      'token with spaces',
+      'Access Token must be 8 to 256 letters, digits or . _ ~ - (no spaces).',
+    ],
+    [
+      'accessToken',
+      'short',
+      'Access Token must be 8 to 256 letters, digits or . _ ~ - (no spaces).',
+    ],
+    [
+      'tenantId',
+      'tenant_3f9c2a',
+      'Tenant ID must be 8 to 64 letters, digits or hyphens, as Signoff shows it.',
+    ],
+    [
+      'tenantId',
+      't-2',
+      'Tenant ID must be 8 to 64 letters, digits or hyphens, as Signoff shows it.',
+    ],
   ])('refuses %s %j', async (field, value, message) => {
     const response = await put(newApp(), { ...valid, [field]: value });
 
@@ -91,7 +111,10 @@ describe('third-party connection API', () => {
     const app = newApp();
     await put(app, valid);
 
-    const resave = await put(app, { callbackUrl: 'https://signoff.example/cb', tenantId: 't-2' });
+    const resave = await put(app, {
+      callbackUrl: 'https://signoff.example/cb',
+      tenantId: 'tenant-0002',
+    });
     const connect = await app.request(
       `/third-party${THIRD_PARTY_PATHS.connect}?accessToken=${connectionValues.accessToken}&timestamp=${Date.now()}`,
       { method: 'POST', body: JSON.stringify({ checkEvent: 'connectivity' }) },

@@ -1,3 +1,4 @@
+import { ACCESS_TOKEN_PATTERN, TENANT_ID_PATTERN } from '@signoff/contracts/rules';
 import { z } from 'zod';
 
 /**
@@ -19,15 +20,23 @@ export const connectionSchema = z.object({
   callbackUrl: required('Callback URL')
     .min(1, 'Callback URL is required.')
     .refine(isHttpUrl, 'Callback URL must be an http or https address.'),
+  // Access Token and Tenant ID follow Signoff's own rules, so that a value accepted here is one an
+  // Other configuration in Signoff can hold.
   accessToken: required('Access Token')
     .min(1, 'Access Token is required.')
-    .max(256, 'Access Token must be at most 256 characters.'),
+    .regex(
+      ACCESS_TOKEN_PATTERN,
+      'Access Token must be 8 to 256 letters, digits or . _ ~ - (no spaces).',
+    ),
   encodingAesKey: required('Encoding AES Key')
     .min(1, 'Encoding AES Key is required.')
     .regex(/^[A-Za-z0-9]{43}$/, 'Encoding AES Key must be exactly 43 letters and digits.'),
   tenantId: required('Tenant ID')
     .min(1, 'Tenant ID is required.')
-    .max(128, 'Tenant ID must be at most 128 characters.'),
+    .regex(
+      TENANT_ID_PATTERN,
+      'Tenant ID must be 8 to 64 letters, digits or hyphens, as Signoff shows it.',
+    ),
 });
 
 export type ConnectionField = keyof ThirdPartyConnection;

@@ -343,6 +343,35 @@ describe('approval-settings', () => {
     expect(ui.button('Remove').query()).toBeNull();
     expect(ui.button('Generate Access Token').query()).toBeNull();
     await expect.element(ui.button('Copy Tenant ID')).toBeVisible();
+    // A saved secret says only that it is saved: there is nothing to type over.
+    await expect
+      .element(ui.field(ui.group('Acme Approvals'), 'Access Token'))
+      .toHaveAttribute('placeholder', 'Saved');
+    await expect
+      .element(ui.field(ui.group('DingTalk HQ'), 'AppSecret'))
+      .toHaveAttribute('placeholder', 'Saved');
+  });
+
+  it.each([
+    ['an unbroken name', 'W'.repeat(128)],
+    ['a long name with spaces', 'Regional approval gateway '.repeat(4).trim()],
+  ])('stays inside a 400 px container with %s', async (_, name) => {
+    const view = settingsView({
+      externalEnabled: true,
+      defaultSystemId: OTHER_ID,
+      systems: [otherSystemView({ name }), dingtalkSystemView()],
+    });
+    const element = await mountSettings(api, view);
+
+    element.parentElement!.style.width = '400px';
+    await element.updateComplete;
+
+    expect(element.clientWidth).toBe(400);
+    expect(element.scrollWidth).toBeLessThanOrEqual(element.clientWidth);
+    const select = ui.defaultSystem().element() as HTMLSelectElement;
+    expect(select.getBoundingClientRect().width).toBeLessThanOrEqual(400);
+    const group = ui.group(name).element() as HTMLElement;
+    expect(group.scrollWidth).toBeLessThanOrEqual(group.clientWidth);
   });
 
   it('speaks Simplified Chinese with lang="zh-CN"', async () => {

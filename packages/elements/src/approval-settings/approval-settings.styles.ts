@@ -7,11 +7,14 @@ export const approvalSettingsStyles = css`
 
   .base {
     display: grid;
+    /* One column no wider than the element: a long name wraps instead of widening it. */
+    grid-template-columns: minmax(0, 1fr);
     gap: var(--_space);
   }
 
   form {
     display: grid;
+    grid-template-columns: minmax(0, 1fr);
     gap: calc(var(--_space) * 1.5);
   }
 
@@ -81,6 +84,7 @@ export const approvalSettingsStyles = css`
 
   .field {
     display: grid;
+    grid-template-columns: minmax(0, 1fr);
     gap: 0.25rem;
     max-width: 32rem;
   }
@@ -91,6 +95,7 @@ export const approvalSettingsStyles = css`
 
   .systems {
     display: grid;
+    grid-template-columns: minmax(0, 1fr);
     gap: var(--_space);
   }
 

@@ -15,6 +15,7 @@ import {
   ACCESS_TOKEN_PATTERN,
   AGENT_ID_PATTERN,
   BUILTIN_SYSTEM_ID,
+  characterCount,
   DINGTALK_CALLBACK_PATH,
   DINGTALK_DEFAULT_API_BASE,
   DINGTALK_TOKEN_PATTERN,
@@ -67,10 +68,6 @@ const SECRET_FIELDS: ReadonlySet<SystemField> = new Set<SecretField>([
 export function isSecretField(field: SystemField): field is SecretField {
   return SECRET_FIELDS.has(field);
 }
-
-/** Longest AppSecret, Corp ID and AppKey the server accepts. */
-const APP_SECRET_MAX_LENGTH = 256;
-const DINGTALK_TEXT_MAX_LENGTH = 128;
 
 /** One configuration as the admin edits it. */
 export interface SystemForm {
@@ -270,6 +267,12 @@ export function sameForm(a: SettingsForm, b: SettingsForm): boolean {
   return key(a) === key(b);
 }
 
+// Names, AppKey, Corp ID and AppSecret share one limit, counted in characters as the server
+// counts a name: `length` would count an emoji twice and refuse names the server has accepted.
+function tooLong(text: string): boolean {
+  return characterCount(text) > NAME_MAX_LENGTH;
+}
+
 /** The server's check of one field, as a message key; undefined when the value is fine. */
 export function checkField(system: SystemForm, field: SystemField): FieldMessageKey | undefined {
   const raw = value(system, field);
@@ -277,7 +280,7 @@ export function checkField(system: SystemForm, field: SystemField): FieldMessage
   switch (field) {
     case 'name':
       if (trimmed === '') return 'required';
-      return trimmed.length > NAME_MAX_LENGTH ? 'tooLong' : undefined;
+      return tooLong(trimmed) ? 'tooLong' : undefined;
     case 'submitUrl':
     case 'apiBaseUrl':
       if (trimmed === '') return 'required';
@@ -288,9 +291,9 @@ export function checkField(system: SystemForm, field: SystemField): FieldMessage
       return TENANT_ID_PATTERN.test(raw) ? undefined : 'invalid';
     case 'appKey':
       if (trimmed === '') return 'required';
-      return trimmed.length > DINGTALK_TEXT_MAX_LENGTH ? 'tooLong' : undefined;
+      return tooLong(trimmed) ? 'tooLong' : undefined;
     case 'corpId':
-      return trimmed.length > DINGTALK_TEXT_MAX_LENGTH ? 'tooLong' : undefined;
+      return tooLong(trimmed) ? 'tooLong' : undefined;
     case 'agentId':
       // The server reports an empty AgentId as `agentId` (digits only); saying "required" is
       // the same rule put more plainly.
@@ -315,7 +318,7 @@ function checkSecret(
     case 'token':
       return DINGTALK_TOKEN_PATTERN.test(raw) ? undefined : 'dingtalkToken';
     case 'appSecret':
-      return raw.length > APP_SECRET_MAX_LENGTH ? 'tooLong' : undefined;
+      return tooLong(raw) ? 'tooLong' : undefined;
   }
 }
 
@@ -331,14 +334,21 @@ export function checkSystem(system: SystemForm): FieldChecks {
 
 /**
  * Every mistake in the form, by system id. Besides each field's own rule, two configurations may
- * not share a callback token (the server's `duplicateToken`), which is checked among the values
- * typed here; stored ones are the server's to compare.
+ * share neither a name (`duplicateName`, compared trimmed and case-insensitively) nor a callback
+ * token (`duplicateToken`). Like the server, the later configuration of a pair is the one marked.
+ * Tokens are compared among the values typed here; stored ones are the server's to compare.
  */
 export function checkForm(form: SettingsForm): Map<string, FieldChecks> {
   const result = new Map<string, FieldChecks>();
+  const seenNames = new Set<string>();
   const seenTokens = new Set<string>();
   for (const system of form.systems) {
     const checks = checkSystem(system);
+    if (!checks.name) {
+      const name = value(system, 'name').trim().toLowerCase();
+      if (seenNames.has(name)) checks.name = 'duplicateName';
+      seenNames.add(name);
+    }
     const tokenField = system.kind === 'dingtalk' ? 'token' : 'accessToken';
     const token = value(system, tokenField);
     if (token !== '' && !checks[tokenField]) {

@@ -258,6 +258,55 @@ describe('approval-settings configurations', () => {
       .toHaveAttribute('aria-invalid', 'false');
   });
 
+  it('counts characters as the server does, not UTF-16 units', async () => {
+    const emoji = '😀'.repeat(100);
+    await mountSettings(api, enabled([otherSystemView({ name: emoji }), dingtalkSystemView()]));
+    api.on('PUT /api/settings', { body: enabled() });
+    const dingtalk = ui.group('DingTalk HQ');
+
+    await userEvent.fill(ui.field(dingtalk, 'AppSecret'), 's'.repeat(128));
+    await userEvent.click(ui.button('Save'));
+
+    await expect.element(ui.status('Settings saved')).toBeInTheDocument();
+    const [other, sent] = api.bodyOf<SettingsInput>('PUT /api/settings').systems;
+    expect(other?.name).toBe(emoji);
+    expect(sent).toMatchObject({ appSecret: 's'.repeat(128) });
+  });
+
+  it('refuses an AppSecret over 128 characters', async () => {
+    await mountSettings(api, enabled());
+    const dingtalk = ui.group('DingTalk HQ');
+
+    await userEvent.fill(ui.field(dingtalk, 'AppSecret'), 's'.repeat(129));
+    await userEvent.click(ui.button('Save'));
+
+    await expect
+      .element(ui.field(dingtalk, 'AppSecret'))
+      .toHaveAccessibleDescription(/^Must be at most 128 characters\./);
+    expect(api.calls('PUT /api/settings')).toHaveLength(0);
+  });
+
+  it('marks the later of two configurations with the same name, as the server does', async () => {
+    await mountSettings(api, enabled());
+    const acme = ui.group('Acme Approvals');
+
+    await userEvent.fill(
+      ui.field(ui.group('DingTalk HQ'), 'Approval system name'),
+      ' ACME approvals ',
+    );
+    await userEvent.click(ui.button('Save'));
+
+    const later = ui.group('ACME approvals');
+    await expect.element(ui.alert()).toHaveTextContent('One field needs attention.');
+    await expect
+      .element(ui.field(later, 'Approval system name'))
+      .toHaveAccessibleDescription('Another approval system already has this name.');
+    await expect
+      .element(ui.field(acme, 'Approval system name'))
+      .toHaveAttribute('aria-invalid', 'false');
+    expect(api.calls('PUT /api/settings')).toHaveLength(0);
+  });
+
   it('requires the secrets of a new system', async () => {
     await mountSettings(api, settingsView({ externalEnabled: true }));
     const group = await addOther();
@@ -425,5 +474,12 @@ describe('approval-settings configurations', () => {
       .element(ui.field(acme, '提交审批请求地址'))
       .toHaveAccessibleDescription('必须是以 http:// 或 https:// 开头的网址。');
     await expect.element(ui.alert()).toHaveTextContent('有 1 个字段需要修改。');
+
+    await userEvent.fill(ui.field(ui.group('DingTalk HQ'), '审批系统名称'), 'Acme Approvals');
+    await userEvent.click(page.getByRole('button', { name: '保存' }));
+
+    await expect
+      .element(ui.field(ui.group('Acme Approvals').nth(1), '审批系统名称'))
+      .toHaveAccessibleDescription('已有其他审批系统使用此名称。');
   });
 });

@@ -6,6 +6,8 @@ export const systemFormStyles = css`
   }
 
   fieldset {
+    /* A fieldset is at least as wide as its content by default; the content wraps instead. */
+    min-width: 0;
     margin: 0;
     padding: var(--_space);
     border: 1px solid var(--_border);
@@ -24,11 +26,14 @@ export const systemFormStyles = css`
 
   .fields {
     display: grid;
+    /* One column no wider than the element: a long name wraps instead of widening it. */
+    grid-template-columns: minmax(0, 1fr);
     gap: var(--_space);
   }
 
   .field {
     display: grid;
+    grid-template-columns: minmax(0, 1fr);
     gap: 0.25rem;
   }
 

@@ -202,6 +202,8 @@ export class SignoffSystemForm extends LitElement {
     const error = this.errors[field];
     const secret = isSecretField(field);
     const fixed = field === 'tenantId';
+    // "Type to replace" would invite typing into an input that does not take it.
+    const savedNote = this.readonly ? t.secretSavedReadOnly : t.secretSaved;
     const hint = this.hintFor(field, value);
     const describedBy = [error ? `${field}-error` : '', hint ? `${field}-hint` : '']
       .filter(Boolean)
@@ -219,7 +221,7 @@ export class SignoffSystemForm extends LitElement {
             ?readonly=${this.readonly || fixed}
             autocomplete="off"
             spellcheck="false"
-            placeholder=${secret && value === '' && system.stored[field] ? t.secretSaved : nothing}
+            placeholder=${secret && value === '' && system.stored[field] ? savedNote : nothing}
             aria-invalid=${error ? 'true' : 'false'}
             aria-describedby=${describedBy || nothing}
             @input=${(e: InputEvent) => this.edit(field, (e.target as HTMLInputElement).value)}

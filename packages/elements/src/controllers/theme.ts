@@ -70,6 +70,9 @@ export const sharedStyles = css`
     font-size: var(--_font-size);
     line-height: 1.5;
     color: var(--_text);
+    /* Names are the admin's and may be one long word: let any text break rather than push the
+       element wider than the page gives it. */
+    overflow-wrap: anywhere;
   }
 
   :host([hidden]) {
@@ -123,6 +126,8 @@ export const sharedStyles = css`
   input,
   select {
     font: inherit;
+    /* A select is as wide as its longest option, which is an admin-typed name. */
+    max-width: 100%;
     min-height: 2rem;
     padding: 0.25rem 0.5rem;
     border: 1px solid var(--_border);

@@ -62,6 +62,8 @@ export const en = {
   corpIdHint:
     'Only needed when callbacks must be checked against a specific DingTalk organisation.',
   secretSaved: 'Saved — type to replace',
+  /** A saved secret's placeholder for an admin who may only look. */
+  secretSavedReadOnly: 'Saved',
   secretUnsaved: 'Copy it now: once saved it can be replaced but never shown again.',
   resetCallbackUrl: 'Reset callback URL',
   remove: 'Remove',

@@ -1,5 +1,5 @@
 // Simplified Chinese. Typed by the English table, so a missing or misspelt key fails to compile.
-import { NAME_MAX_LENGTH } from '@signoff/contracts/rules';
+import { NAME_MAX_LENGTH, TEXT_MAX_LENGTH } from '@signoff/contracts/rules';
 import type { Translation } from './en.ts';
 
 export const zhCN: Translation = {
@@ -55,6 +55,7 @@ export const zhCN: Translation = {
     '请把此地址提供给对方系统。只有当对方需要通过其他地址访问 Signoff 时才需要修改。',
   corpIdHint: '仅当回调需要校验特定的钉钉组织时才需要填写。',
   secretSaved: '已保存，输入新值可替换',
+  secretSavedReadOnly: '已保存',
   secretUnsaved: '请现在复制：保存后只能替换，无法再次查看。',
   resetCallbackUrl: '恢复默认回调地址',
   remove: '删除',
@@ -101,6 +102,8 @@ export const zhCN: Translation = {
     agentId: '只能包含数字。',
     accessToken: '必须是 8 到 256 个字母、数字或 . _ ~ - 字符。',
     duplicateToken: '已有其他审批系统在使用此令牌。',
+    duplicateName: '已有其他审批系统使用此名称。',
+    textTooLong: `最多 ${TEXT_MAX_LENGTH} 个字符。`,
     unknownSystem: '不存在此 ID 的审批系统。',
     tenantIdChanged: '已有配置的租户 ID 不能更改。',
     invalid: '此值无效。',
