@@ -5,6 +5,7 @@ import type {
   AssetView,
   CreateRequestInput,
   RequestChangedEvent,
+  RequestDetail,
   RequestView,
   UserView,
 } from '@signoff/contracts';
@@ -40,6 +41,8 @@ export class PortalApi {
 
   myRequests = () =>
     this.call<{ requests: RequestView[] }>('/api/requests?scope=mine').then((r) => r.requests);
+
+  detail = (id: string) => this.call<RequestDetail>(`/api/requests/${encodeURIComponent(id)}`);
 
   submit = (input: CreateRequestInput) =>
     this.call<RequestView>('/api/requests', { method: 'POST', body: JSON.stringify(input) });

@@ -1,4 +1,4 @@
-import type { CreateRequestInput, RequestView } from '@signoff/contracts';
+import type { CreateRequestInput, RequestDetail, RequestView } from '@signoff/contracts';
 import type { PortalApi } from './api.ts';
 
 const permissionLabels: Record<CreateRequestInput['permission'], string> = {
@@ -107,12 +107,15 @@ export function renderRequestList(
       <td>${escapeHtml(request.asset.name)}</td>
       <td>${escapeHtml(request.permission)}</td>
       <td>${escapeHtml(request.system.name)}</td>
-      <td class="state" data-state="${request.state}">${escapeHtml(stateLabels[request.state])}${
+      <td class="state" data-state="${request.state}"><span>${escapeHtml(stateLabels[request.state])}</span>${
         request.lastError ? `<br><small>${escapeHtml(request.lastError)}</small>` : ''
       }</td>
       <td>${request.state === 'dispatch_failed' ? '<button type="button" data-action="retry">Retry</button> ' : ''}${
         revocable ? '<button type="button" data-action="revoke">Revoke</button>' : ''
       }</td>`;
+    if (['approved', 'rejected', 'revoked', 'force_revoked'].includes(request.state)) {
+      void api.detail(request.id).then((detail) => showDecision(row, detail));
+    }
     row.querySelector('[data-action=retry]')?.addEventListener('click', async () => {
       update(await api.retry(request.id));
     });
@@ -123,4 +126,17 @@ export function renderRequestList(
 
   for (const request of [...initial].reverse()) update(request);
   return { update };
+}
+
+/** Who made the final decision, and their comment, from the request's history. */
+function showDecision(row: HTMLTableRowElement, detail: RequestDetail): void {
+  const decision = detail.history.findLast((entry) => entry.toState === detail.state);
+  const cell = row.querySelector<HTMLElement>('.state');
+  if (!decision || !cell || cell.dataset.state !== detail.state) return;
+  const who = decision.actor.name ?? decision.actor.type;
+  const note = decision.note ? `: “${decision.note}”` : '';
+  cell.insertAdjacentHTML(
+    'beforeend',
+    `<br><small class="decision">by ${escapeHtml(who)}${escapeHtml(note)}</small>`,
+  );
 }

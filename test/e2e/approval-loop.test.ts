@@ -108,6 +108,7 @@ describe('the whole approval loop on the embedded default', () => {
       await approval.getByLabel('Comment').fill('Fine for the audit');
       await approval.getByRole('button', { name: 'Approve' }).click();
       await row.getByText('Approved', { exact: true }).waitFor({ timeout: 15_000 });
+      await row.getByText('by Simulator Approver: “Fine for the audit”').waitFor();
       expect(admin.url()).toBe(`${demoUrl}/#/requests`);
 
       // 5. A requester cannot change settings: the API answers 403, and the element shows the
