@@ -1,7 +1,9 @@
-// `npm start`: the whole loop on the embedded default. Builds the demo portal, then starts the
-// server (SQLite in ./data, created and migrated on first start), the simulator and the demo.
+// `npm start`: the whole loop on the embedded default. Builds the demo portal and packs the SDK
+// (which the settings page offers for download), then starts the server (SQLite in ./data,
+// created and migrated on first start), the simulator and the demo.
 import { resolve } from 'node:path';
 import { buildDemo, launchLoop, repoRoot } from './launch.ts';
+import { packSdk } from './pack-sdk.ts';
 
 const ports = {
   server: Number(process.env.SIGNOFF_PORT ?? 8787),
@@ -12,6 +14,8 @@ const dataDir = resolve(repoRoot, process.env.DATA_DIR ?? 'data');
 
 console.log('Building the demo portal…');
 buildDemo();
+console.log('Packing the SDK…');
+packSdk();
 
 let processes: Awaited<ReturnType<typeof launchLoop>>;
 try {

@@ -109,6 +109,9 @@ export interface DingtalkSystemView extends SystemViewBase {
 
 export type SystemView = OtherSystemView | DingtalkSystemView;
 
+/** Path of the SDK download under the public base URL; public, like the SDK itself. */
+export const SDK_DOWNLOAD_PATH = '/api/sdk/download';
+
 /** `GET /api/settings` and the reply to a save. */
 export interface SettingsView {
   version: number;
@@ -117,6 +120,8 @@ export interface SettingsView {
   systems: SystemView[];
   /** Generated callback URLs start with this. */
   publicBaseUrl: string;
+  /** Where the SDK tarball for third-party proxies downloads from (`SDK_DOWNLOAD_PATH`). */
+  sdkDownloadUrl: string;
   updatedAt: string | null;
   updatedBy: { id: string; name: string } | null;
   /** Whether the caller may save (super or system administrator). */

@@ -1,6 +1,7 @@
 // Public API of @signoff/sdk: what a proxy between Signoff and a third-party approval system
 // needs, and the callback crypto Signoff itself shares with it. Each export is documented where
-// it is defined.
+// it is defined. The adapters live at their own subpaths, `@signoff/sdk/hono` and
+// `@signoff/sdk/node`, so that importing this entry loads neither Hono nor Node's modules.
 
 export {
   DEFAULT_TIMESTAMP_WINDOW_MS,
@@ -29,4 +30,21 @@ export {
   type SendCallbackResult,
   sendCallback,
 } from './callback-sender.ts';
+export {
+  type CallbackClient,
+  type CallbackClientOptions,
+  type CallbackDecision,
+  type CallbackDelivery,
+  createCallbackClient,
+} from './callbacks.ts';
+export {
+  createProxyHandler,
+  createProxyRoutes,
+  type ProxyErrorCode,
+  type ProxyHandler,
+  type ProxyHandlers,
+  type ProxyOptions,
+  type SubmitAccepted,
+  type SubmitDeclined,
+} from './proxy.ts';
 export * from './third-party.ts';

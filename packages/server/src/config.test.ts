@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
 
@@ -27,6 +28,15 @@ describe('loadConfig', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
 
     expect(loadConfig({ SECRETS_KEY: key }).secretsKey).toBe(key);
+  });
+
+  it("serves the SDK from pack:sdk's tarball unless SDK_TARBALL names another", () => {
+    const packed = fileURLToPath(new URL('../../sdk/dist/signoff-sdk.tgz', import.meta.url));
+
+    expect(loadConfig({}).sdkTarball).toBe(packed);
+    expect(loadConfig({ SDK_TARBALL: '/srv/signoff/sdk.tgz' }).sdkTarball).toBe(
+      '/srv/signoff/sdk.tgz',
+    );
   });
 
   it('refuses the development sign-in in production', () => {

@@ -1,5 +1,9 @@
 // Configuration is read once, here, validated, and passed down. Nothing else reads process.env.
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+
+/** Where `npm run pack:sdk` leaves the SDK tarball in this repository. */
+const PACKED_SDK = fileURLToPath(new URL('../../sdk/dist/signoff-sdk.tgz', import.meta.url));
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -47,6 +51,8 @@ const envSchema = z.object({
   WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
   DISPATCH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(6),
+  /** The SDK tarball served at /api/sdk/download; `npm run pack:sdk` makes the default one. */
+  SDK_TARBALL: z.string().min(1).default(PACKED_SDK),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -62,6 +68,8 @@ export interface ServerConfig {
   corsOrigins: string[];
   outbound: { allow: string[]; timeoutMs: number; maxResponseBytes: number };
   worker: { pollMs: number; leaseMs: number; maxAttempts: number };
+  /** Path of the SDK tarball offered for download. */
+  sdkTarball: string;
   logLevel: string;
 }
 
@@ -98,6 +106,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       leaseMs: e.WORKER_LEASE_MS,
       maxAttempts: e.DISPATCH_MAX_ATTEMPTS,
     },
+    sdkTarball: e.SDK_TARBALL,
     logLevel: e.LOG_LEVEL,
   };
 }

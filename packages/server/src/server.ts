@@ -92,6 +92,7 @@ export async function createSignoff(config: ServerConfig, log = createLogger(con
     systems,
     requests,
     callbackEvents: new CallbackEventService({ store, log }),
+    sdkTarball: config.sdkTarball,
   });
 
   let server: ServerType | null = null;

@@ -276,6 +276,7 @@ export class ApprovalSettings extends LitElement {
               .system=${s}
               .errors=${this.editor.errorsFor(s, checks.get(s.id) ?? {})}
               .test=${this.editor.tests.get(s.id)}
+              sdk-download-url=${this.editor.view?.sdkDownloadUrl ?? nothing}
               ?readonly=${readonly}
               @signoff-system-edit=${(e: CustomEvent<SystemEditDetail>) =>
                 this.editor.editSystem(s.id, e.detail.field, e.detail.value)}

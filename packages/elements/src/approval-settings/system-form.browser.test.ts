@@ -482,4 +482,26 @@ describe('approval-settings configurations', () => {
       .element(ui.field(ui.group('Acme Approvals').nth(1), '审批系统名称'))
       .toHaveAccessibleDescription('已有其他审批系统使用此名称。');
   });
+
+  it('links the SDK from Other systems only, as a download, in the element’s language', async () => {
+    const element = await mountSettings(api, enabled());
+
+    const link = ui.group('Acme Approvals').getByRole('link', { name: 'Download the SDK' });
+
+    await expect.element(link).toHaveAttribute('href', `${API_BASE}/api/sdk/download`);
+    await expect.element(link).toHaveAttribute('download');
+    expect(ui.group('DingTalk HQ').getByRole('link').query()).toBeNull();
+    element.lang = 'zh-CN';
+    await expect
+      .element(ui.group('Acme Approvals').getByRole('link', { name: '下载 SDK' }))
+      .toBeVisible();
+  });
+
+  it('links the SDK for an admin who may only look', async () => {
+    await mountSettings(api, { ...enabled(), canEdit: false });
+
+    await expect
+      .element(ui.group('Acme Approvals').getByRole('link', { name: 'Download the SDK' }))
+      .toBeVisible();
+  });
 });

@@ -62,6 +62,14 @@ export const systemFormStyles = css`
     margin-bottom: 0.5rem;
   }
 
+  .sdk {
+    margin: var(--_space) 0 0;
+  }
+
+  .sdk a {
+    color: var(--_accent);
+  }
+
   .system-actions {
     display: flex;
     flex-wrap: wrap;

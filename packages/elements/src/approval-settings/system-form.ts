@@ -91,6 +91,9 @@ export class SignoffSystemForm extends LitElement {
   /** Shows the values without letting them change. */
   @property({ type: Boolean }) readonly = false;
 
+  /** Address of the SDK tarball, linked from Other systems; no link when empty. */
+  @property({ attribute: 'sdk-download-url' }) sdkDownloadUrl = '';
+
   @property({ reflect: true }) override lang!: string;
 
   private readonly localize = new LocalizeController(this);
@@ -188,6 +191,7 @@ export class SignoffSystemForm extends LitElement {
             </details>`
             : nothing
         }
+        ${this.renderSdkLink()}
         ${this.readonly ? nothing : this.renderActions()}
         <div class="visually-hidden" aria-live="polite">${this.copyNote?.text ?? nothing}</div>
       </fieldset>
@@ -299,6 +303,14 @@ export class SignoffSystemForm extends LitElement {
           : nothing
       }
     `;
+  }
+
+  /** Other systems are reached through a proxy written with the SDK: offer it where it is needed. */
+  private renderSdkLink(): TemplateResult | typeof nothing {
+    if (this.system?.kind !== 'other' || this.sdkDownloadUrl === '') return nothing;
+    return html`<p class="sdk">
+      <a href=${this.sdkDownloadUrl} download>${this.localize.t.downloadSdk}</a>
+    </p>`;
   }
 
   private renderActions(): TemplateResult {

@@ -151,6 +151,7 @@ export function settingsView(overrides: Partial<SettingsView> = {}): SettingsVie
     defaultSystemId: 'builtin',
     systems: [],
     publicBaseUrl: API_BASE,
+    sdkDownloadUrl: `${API_BASE}/api/sdk/download`,
     updatedAt: null,
     updatedBy: null,
     canEdit: true,

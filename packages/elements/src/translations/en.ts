@@ -67,6 +67,8 @@ export const en = {
   secretUnsaved: 'Copy it now: once saved it can be replaced but never shown again.',
   resetCallbackUrl: 'Reset callback URL',
   remove: 'Remove',
+  /** The link to the SDK tarball that third-party proxies are written with. */
+  downloadSdk: 'Download the SDK',
 
   // Test Connection
   testConnection: 'Test Connection',

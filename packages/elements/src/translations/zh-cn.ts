@@ -58,6 +58,7 @@ export const zhCN: Translation = {
   secretSavedReadOnly: '已保存',
   secretUnsaved: '请现在复制：保存后只能替换，无法再次查看。',
   resetCallbackUrl: '恢复默认回调地址',
+  downloadSdk: '下载 SDK',
   remove: '删除',
 
   testConnection: '测试连接',

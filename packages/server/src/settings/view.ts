@@ -3,6 +3,7 @@
 // reads only `config` and booleans of `secrets`, so a secret added later cannot slip out.
 import {
   DINGTALK_CALLBACK_PATH,
+  SDK_DOWNLOAD_PATH,
   type SettingsView,
   type SystemKind,
   type SystemView,
@@ -73,6 +74,7 @@ export function settingsView(
       .filter((system) => system.status !== 'removed')
       .map((system) => systemView(system, publicBaseUrl)),
     publicBaseUrl,
+    sdkDownloadUrl: `${publicBaseUrl.replace(/\/+$/, '')}${SDK_DOWNLOAD_PATH}`,
     updatedAt: record.updatedAt === null ? null : new Date(record.updatedAt).toISOString(),
     updatedBy: record.updatedBy,
     canEdit,
