@@ -2,8 +2,11 @@
 // a host portal typically has one like this for its pages.
 import type {
   ApiErrorBody,
+  ApproveInput,
   AssetView,
   CreateRequestInput,
+  DecisionResult,
+  InboxList,
   RequestChangedEvent,
   RequestDetail,
   RequestView,
@@ -56,16 +59,30 @@ export class PortalApi {
   retry = (id: string) =>
     this.call<RequestView>(`/api/requests/${encodeURIComponent(id)}/retry`, { method: 'POST' });
 
+  /** The built-in system's tasks waiting for the signed-in user. */
+  inbox = () => this.call<InboxList>('/api/inbox').then((r) => r.tasks);
+
+  decide = (requestId: string, verb: 'approve' | 'reject', input: ApproveInput) =>
+    this.call<DecisionResult>(`/api/inbox/${encodeURIComponent(requestId)}/${verb}`, {
+      method: 'POST',
+      body: JSON.stringify(input),
+    });
+
   /**
-   * Follows the live stream of the user's requests (server-sent events over fetch, since
-   * EventSource cannot send a bearer token). Reconnects after a drop, resuming at the cursor.
+   * Follows a live stream of request changes (server-sent events over fetch, since EventSource
+   * cannot send a bearer token): the user's own requests by default, or `/api/inbox/stream` for
+   * the requests they approve. Reconnects after a drop, resuming at the cursor.
    */
-  async follow(onChange: (event: RequestChangedEvent) => void, signal: AbortSignal): Promise<void> {
+  async follow(
+    onChange: (event: RequestChangedEvent) => void,
+    signal: AbortSignal,
+    path = '/api/requests/stream',
+  ): Promise<void> {
     let cursor: number | undefined;
     while (!signal.aborted) {
       try {
         const query = cursor === undefined ? '' : `?after=${cursor}`;
-        const response = await fetch(`${this.apiBase}/api/requests/stream${query}`, {
+        const response = await fetch(`${this.apiBase}${path}${query}`, {
           headers: { Authorization: `Bearer ${this.token ?? ''}` },
           signal,
         });

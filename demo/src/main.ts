@@ -3,6 +3,7 @@
 import { ContextRoot } from '@lit/context';
 import type { RequestView, UserView } from '@signoff/contracts';
 import { PortalApi } from './api.ts';
+import { renderInbox } from './inbox.ts';
 import { renderRequestForm, renderRequestList } from './views.ts';
 
 interface DemoConfig {
@@ -29,7 +30,7 @@ let session = readSession();
 let following: AbortController | null = null;
 
 document.querySelector('#simulator-link')!.innerHTML =
-  `Approvers decide in the <a href="${encodeURI(config.simulatorUrl)}" target="_blank" rel="noopener">simulator console</a>.`;
+  `Built-in approvers decide in the Inbox; a third party's approvers in the <a href="${encodeURI(config.simulatorUrl)}" target="_blank" rel="noopener">simulator console</a>.`;
 
 const users = await new PortalApi(config.apiBase, null).devUsers();
 for (const user of users) {
@@ -52,9 +53,14 @@ await route();
 async function route(): Promise<void> {
   following?.abort();
   following = null;
-  // Administrators land on the settings; everyone else on the request form.
-  const isAdmin = session?.user.roles.some((role) => role.endsWith('_admin')) ?? false;
-  const page = location.hash.replace(/^#\//, '') || (isAdmin ? 'settings' : 'request');
+  // Administrators land on the settings, approvers on their inbox, everyone else on the form.
+  const roles = session?.user.roles ?? [];
+  const landing = roles.some((role) => role.endsWith('_admin'))
+    ? 'settings'
+    : roles.includes('approver')
+      ? 'inbox'
+      : 'request';
+  const page = location.hash.replace(/^#\//, '') || landing;
   for (const link of document.querySelectorAll('nav a')) {
     link.toggleAttribute('aria-current', link.getAttribute('href') === `#/${page}`);
     if (link.hasAttribute('aria-current')) link.setAttribute('aria-current', 'page');
@@ -72,6 +78,10 @@ async function route(): Promise<void> {
     const list = renderRequestList(view, api, await api.myRequests());
     following = new AbortController();
     void api.follow((change) => list.update(change.request as RequestView), following.signal);
+  } else if (page === 'inbox') {
+    const inbox = renderInbox(view, api);
+    following = new AbortController();
+    void api.follow(() => void inbox.refresh(), following.signal, '/api/inbox/stream');
   } else {
     view.innerHTML = '<h1>Approval settings</h1>';
     const settings = document.createElement('approval-settings');

@@ -1,13 +1,13 @@
 import type { CreateRequestInput, RequestDetail, RequestView } from '@signoff/contracts';
 import type { PortalApi } from './api.ts';
 
-const permissionLabels: Record<CreateRequestInput['permission'], string> = {
+export const permissionLabels: Record<CreateRequestInput['permission'], string> = {
   read: 'Read',
   write: 'Write',
   export: 'Export',
 };
 
-const periodLabels: Record<CreateRequestInput['periodType'], string> = {
+export const periodLabels: Record<CreateRequestInput['periodType'], string> = {
   DAYS_7: '7 days',
   DAYS_30: '30 days',
   DAYS_90: '90 days',
@@ -25,7 +25,7 @@ const stateLabels: Record<RequestView['state'], string> = {
   force_revoked: 'Force revoked',
 };
 
-const escapeHtml = (text: string) =>
+export const escapeHtml = (text: string) =>
   text.replace(
     /[&<>"']/g,
     (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!,

@@ -33,10 +33,19 @@ export const assetInputSchema = z.object({
 export type AssetInput = z.input<typeof assetInputSchema>;
 export type AssetView = z.output<typeof assetInputSchema>;
 
+/** An approver entry naming every member of a directory group: `group:data-owners`. */
+export const APPROVER_GROUP_PREFIX = 'group:';
+/** An approver entry naming every holder of a role: `role:approver`. */
+export const APPROVER_ROLE_PREFIX = 'role:';
+
 /** An approval node: approvers and whether any one (OR) or all (AND) must approve. */
 export const approvalNodeSchema = z.object({
   mode: z.enum(['OR', 'AND']),
-  /** A node names at least one approver; a template with no nodes leaves them to the system. */
+  /**
+   * A node names at least one approver: a user id, `group:<name>` or `role:<name>`. Groups and
+   * roles are resolved against the directory when a request is submitted. A template with no
+   * nodes leaves the approvers to an external system.
+   */
   approverIds: z.array(z.string().min(1).max(128)).min(1, 'required').max(50),
 });
 export type ApprovalNode = z.infer<typeof approvalNodeSchema>;

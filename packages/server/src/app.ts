@@ -16,7 +16,9 @@ import type { AppEnv } from './http/env.ts';
 import { ApiError } from './http/errors.ts';
 import { thirdPartyCallbackRoutes } from './routes/callbacks.ts';
 import { devRoutes } from './routes/dev.ts';
+import { inboxRoutes } from './routes/inbox.ts';
 import { requestRoutes } from './routes/requests.ts';
+import { sdkRoutes } from './routes/sdk.ts';
 import { settingsRoutes } from './settings/routes.ts';
 import type { SettingsService } from './settings/service.ts';
 
@@ -35,6 +37,8 @@ export interface AppDependencies {
   systems: SystemResolver;
   requests: RequestService;
   callbackEvents: CallbackEventService;
+  /** Path of the SDK tarball served at /api/sdk/download. */
+  sdkTarball: string;
 }
 
 /** Assembles the HTTP API. Routes validate and authorise; the services behind them decide. */
@@ -66,7 +70,9 @@ export function createApp(deps: AppDependencies) {
     .route(
       THIRD_PARTY_CALLBACK_PATH,
       thirdPartyCallbackRoutes({ systems: deps.systems, events: deps.callbackEvents }),
-    );
+    )
+    // Public: the SDK is open source, and a proxy author may have no Signoff account.
+    .route('/api/sdk', sdkRoutes({ tarball: deps.sdkTarball }));
 
   if (deps.devSignIn) app.route('/api/dev', devRoutes(deps.directory, deps.tokens));
 
@@ -79,6 +85,10 @@ export function createApp(deps: AppDependencies) {
     .route(
       '/api/requests',
       guarded(requestRoutes({ requests: deps.requests, streamPollMs: deps.streamPollMs })),
+    )
+    .route(
+      '/api/inbox',
+      guarded(inboxRoutes({ requests: deps.requests, streamPollMs: deps.streamPollMs })),
     );
 
   app.notFound((c) =>

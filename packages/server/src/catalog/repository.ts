@@ -4,13 +4,13 @@ import {
   type assetInputSchema,
   BUILTIN_SYSTEM_ID,
   DEFAULT_SYSTEM_REF,
-  type FieldError,
   type RuleAction,
   type RuleMatch,
   type RulesView,
   type TemplateView,
 } from '@signoff/contracts';
 import type { z } from 'zod';
+import { approverEntryErrors } from '../engine/approvers.ts';
 import { ApiError, conflict, notFound } from '../http/errors.ts';
 import { validationFailed } from '../http/validate.ts';
 import type { Db, Store } from '../store/db.ts';
@@ -68,7 +68,7 @@ export class Catalog {
 
   async createTemplate(input: TemplateInputValues, now = Date.now()): Promise<TemplateView> {
     await this.checkSystemRef(input.systemRef);
-    await this.checkApprovers(input.nodes);
+    await this.checkNodes(input);
     const id = crypto.randomUUID();
     const row = await this.db
       .insertInto('templates')
@@ -91,7 +91,7 @@ export class Catalog {
     if (!existing) throw notFound('template', id);
     if (existing.built_in) throw conflict('Built-in templates cannot be edited.');
     await this.checkSystemRef(input.systemRef);
-    await this.checkApprovers(input.nodes);
+    await this.checkNodes(input);
     const row = await this.db
       .updateTable('templates')
       .set({ ...templateColumns(input), updated_at: now })
@@ -137,27 +137,34 @@ export class Catalog {
     return this.getRules();
   }
 
-  /** Approvers must be in the directory, so connectors can name them to the external system. */
-  private async checkApprovers(nodes: ApprovalNode[]): Promise<void> {
-    const named = [...new Set(nodes.flatMap((node) => node.approverIds))];
-    if (named.length === 0) return;
-    const known = new Set(
-      (await this.db.selectFrom('users').select('id').where('id', 'in', named).execute()).map(
-        (row) => row.id,
-      ),
-    );
-    const fields: Record<string, FieldError> = {};
-    nodes.forEach((node, n) => {
-      node.approverIds.forEach((id, a) => {
-        if (!known.has(id)) {
-          fields[`nodes.${n}.approverIds.${a}`] = {
-            key: 'invalid',
-            message: 'No user with this id in the directory.',
-          };
-        }
-      });
-    });
+  /**
+   * Every approver entry must name somebody in the directory now: a user, or a group or role with
+   * members, so that connectors and the built-in system have people to ask. A template that runs
+   * on the built-in system needs at least one node, since nobody else would decide; only the
+   * built-in "approve automatically" template (never saved through here) has none.
+   */
+  private async checkNodes(input: TemplateInputValues): Promise<void> {
+    const fields = await approverEntryErrors(this.db, input.nodes);
+    if (input.nodes.length === 0) {
+      const reason = await this.nodesRequiredBecause(input.systemRef);
+      if (reason) fields.nodes = { key: 'required', message: reason };
+    }
     if (Object.keys(fields).length > 0) throw validationFailed(fields);
+  }
+
+  /** Why a template with `systemRef` runs on the built-in system, or null when it does not. */
+  private async nodesRequiredBecause(systemRef: string): Promise<string | null> {
+    if (systemRef === BUILTIN_SYSTEM_ID) {
+      return 'A template on the built-in system needs at least one approval node.';
+    }
+    if (systemRef !== DEFAULT_SYSTEM_REF) return null;
+    const settings = await this.db
+      .selectFrom('settings')
+      .select('default_system_id')
+      .where('id', '=', 1)
+      .executeTakeFirst();
+    if ((settings?.default_system_id ?? BUILTIN_SYSTEM_ID) !== BUILTIN_SYSTEM_ID) return null;
+    return 'The default approval system is the built-in one, which needs at least one approval node.';
   }
 
   private async checkSystemRef(systemRef: string): Promise<void> {

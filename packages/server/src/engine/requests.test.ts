@@ -192,7 +192,11 @@ describe('RequestService.submit', () => {
       externalEnabled: false,
       defaultSystemId: 'builtin',
     });
-    await seedTemplate(store.db, { id: 'owner', systemRef: 'default' });
+    await seedTemplate(store.db, {
+      id: 'owner',
+      systemRef: 'default',
+      nodes: [{ mode: 'OR', approverIds: ['aaron'] }],
+    });
     await seedRules(store.db, [], { kind: 'template', templateId: 'owner' });
 
     expect(await service.submit(requester, input)).toMatchObject({ state: 'pending' });

@@ -11,9 +11,11 @@ import type { AuthUser } from '../http/env.ts';
 import { ApiError, conflict, forbidden, notFound } from '../http/errors.ts';
 import type { Db, Store } from '../store/db.ts';
 import type { AssetRow } from '../store/schema.ts';
+import { BuiltinApprovals, planApprovals, writeTasks } from './builtin-approvals.ts';
 import { decideRoute, type RouteDecision } from './decide.ts';
 import { BUILTIN_TARGET, RoutingError } from './routing.ts';
 import { nextState, type RequestEvent } from './state-machine.ts';
+import { recordSubmit } from './submit-history.ts';
 import {
   type Actor,
   applyTransition,
@@ -22,11 +24,16 @@ import {
   logTransition,
   readRequest,
   stateOf,
-  writeHistory,
 } from './transitions.ts';
 import { historyEntry, requestView, selectNamedRequests } from './views.ts';
 
 /** Roles that may revoke anyone's request, force-revoke, and retry a failed dispatch. */
+/** Whose request changes a live stream follows: a requester's own, or an approver's tasks. */
+export interface ChangeFilter {
+  requesterId?: string | undefined;
+  approverId?: string | undefined;
+}
+
 export const REQUEST_ADMIN_ROLES: readonly Role[] = ['super_admin', 'system_admin'];
 
 export const LIST_LIMIT_MAX = 200;
@@ -60,6 +67,8 @@ export interface ListQuery {
  * server processes can share one database.
  */
 export class RequestService {
+  /** The built-in system's inbox and decisions, on the same store and clock. */
+  readonly inbox: BuiltinApprovals;
   private readonly store: Store;
   private readonly log: Logger;
   private readonly clock: () => number;
@@ -68,13 +77,15 @@ export class RequestService {
     this.store = store;
     this.log = log;
     this.clock = clock;
+    this.inbox = new BuiltinApprovals({ store, log, clock });
   }
 
   /**
    * Creates a request as the rules decide: refused (422, nothing written), approved at once,
-   * pending in the built-in inbox, or pending dispatch with its outbox job in the same
-   * transaction. An automatic approval writes two history rows: the user's submission, which
-   * sets no state, then the system's approval, which creates the request as `approved`.
+   * pending in the built-in inbox with its approvers resolved and kept, or pending dispatch with
+   * its outbox job in the same transaction. An automatic approval writes two history rows: the
+   * user's submission, which sets no state, then the system's approval, which creates the
+   * request as `approved`.
    */
   async submit(user: AuthUser, input: CreateRequestInput): Promise<RequestView> {
     const now = this.clock();
@@ -105,6 +116,11 @@ export class RequestService {
           : target.kind === 'builtin'
             ? 'pending'
             : 'pending_dispatch';
+      // Resolved before anything is written: a node left with nobody refuses the request.
+      const approvals =
+        state === 'pending' && outcome.kind === 'template'
+          ? await planApprovals(tx, outcome.template, user.id)
+          : null;
       await tx
         .insertInto('requests')
         .values({
@@ -129,6 +145,7 @@ export class RequestService {
         })
         .execute();
       await recordSubmit(tx, id, state, user, decision, now);
+      if (approvals) await writeTasks(tx, id, approvals, now);
       if (state === 'pending_dispatch') await enqueueJob(tx, 'dispatch', id, now);
 
       return this.viewIn(tx, id);
@@ -229,7 +246,7 @@ export class RequestService {
    */
   async changesSince(
     cursor: number,
-    filter: { requesterId?: string },
+    filter: ChangeFilter,
     limit = 100,
   ): Promise<RequestChangedEvent[]> {
     let query = this.store.db
@@ -246,6 +263,14 @@ export class RequestService {
       .where('request_history.id', '>', cursor);
     if (filter.requesterId !== undefined) {
       query = query.where('requests.requester_id', '=', filter.requesterId);
+    }
+    if (filter.approverId !== undefined) {
+      // Requests naming the user as a built-in approver in any node, decided or not.
+      const named = this.store.db
+        .selectFrom('builtin_tasks')
+        .select('request_id')
+        .where('approver_id', '=', filter.approverId);
+      query = query.where('requests.id', 'in', named);
     }
     const rows = await query
       .orderBy('request_history.id')
@@ -319,50 +344,6 @@ async function decide(tx: Db, asset: AssetRow, permission: string): Promise<Rout
       `${error.message} Ask an administrator to fix the approval rules or templates.`,
     );
   }
-}
-
-async function recordSubmit(
-  tx: Db,
-  requestId: string,
-  state: RequestState,
-  user: AuthUser,
-  { rule, outcome }: RouteDecision,
-  now: number,
-): Promise<void> {
-  const ruleName = rule ? `rule "${rule.name}"` : 'no rule';
-  const submitter: Actor = { type: 'user', id: user.id, name: user.name };
-
-  if (state !== 'approved') {
-    const via = outcome.kind === 'template' ? `, template "${outcome.template.name}"` : '';
-    const note = `Routed by ${ruleName}${via}.`;
-    await writeHistory(tx, {
-      requestId,
-      event: 'submitted',
-      from: null,
-      to: state,
-      actor: submitter,
-      details: { note },
-      now,
-    });
-    return;
-  }
-  await writeHistory(tx, {
-    requestId,
-    event: 'submitted',
-    from: null,
-    to: null,
-    actor: submitter,
-    details: { note: `Routed by ${ruleName}, which approves automatically.` },
-    now,
-  });
-  await writeHistory(tx, {
-    requestId,
-    event: 'approve',
-    from: null,
-    to: 'approved',
-    actor: { type: 'system', id: rule?.id ?? null, name: 'Automatic approval' },
-    now,
-  });
 }
 
 function refusal(event: RequestEvent, state: RequestState): ApiError {

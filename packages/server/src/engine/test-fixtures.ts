@@ -102,6 +102,27 @@ export async function seedUsers(db: Db): Promise<void> {
     .execute();
 }
 
+/** Adds a person to the directory, or replaces their roles and groups. */
+export async function seedPerson(db: Db, user: AuthUser): Promise<void> {
+  const values = {
+    name: user.name,
+    roles: JSON.stringify([...user.roles].sort()),
+    groups: JSON.stringify([...user.groups].sort()),
+    updated_at: T0,
+  };
+  await db
+    .insertInto('users')
+    .values({
+      id: user.id,
+      ...values,
+      source_user_id: null,
+      dingtalk_user_id: null,
+      created_at: T0,
+    })
+    .onConflict((oc) => oc.column('id').doUpdateSet(values))
+    .execute();
+}
+
 export async function seedSettings(
   db: Db,
   settings: { version: number; externalEnabled: boolean; defaultSystemId: string },

@@ -21,6 +21,11 @@ export interface EventDetails {
   note?: string | null;
   /** Why a dispatch gave up; stored as the request's `last_error`. */
   error?: string | null;
+  /**
+   * The history's name for the event, where it says more than the engine's: a built-in
+   * approver's decision that settles the request is one `approver_decided` row, like the others.
+   */
+  recordAs?: string;
 }
 
 export interface TransitionResult {
@@ -52,6 +57,7 @@ export async function applyTransition(
   details: EventDetails,
   now: number,
 ): Promise<TransitionResult> {
+  const recorded = details.recordAs ?? event;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const current = await readRequest(tx, requestId);
     const from = stateOf(current);
@@ -59,7 +65,7 @@ export async function applyTransition(
 
     if (to === null) {
       if (actor.type !== 'user') {
-        await writeHistory(tx, { requestId, event, from, to: null, actor, details, now });
+        await writeHistory(tx, { requestId, event: recorded, from, to: null, actor, details, now });
       }
       return { requestId, event, actor: actor.type, changed: false, from, to: from, row: current };
     }
@@ -67,7 +73,7 @@ export async function applyTransition(
     const updated = await moveState(tx, current, to, lastErrorAfter(event, current, details), now);
     if (!updated) continue;
 
-    await writeHistory(tx, { requestId, event, from, to, actor, details, now });
+    await writeHistory(tx, { requestId, event: recorded, from, to, actor, details, now });
     await enqueueFollowUp(tx, updated, event, actor, now);
     return { requestId, event, actor: actor.type, changed: true, from, to, row: updated };
   }

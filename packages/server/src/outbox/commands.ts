@@ -2,6 +2,7 @@
 import type { ApprovalNode } from '@signoff/contracts';
 import type { DirectoryPerson, SubmitCommand, TerminateCommand } from '../connectors/types.ts';
 import { toPerson } from '../directory/users.ts';
+import { resolveNodes } from '../engine/approvers.ts';
 import type { Db } from '../store/db.ts';
 import type { RequestRow } from '../store/schema.ts';
 
@@ -19,9 +20,12 @@ export async function buildSubmitCommand(
         .executeTakeFirst()
     : undefined;
   const nodes = template ? (JSON.parse(template.nodes) as ApprovalNode[]) : [];
+  // Groups and roles are sent as the people they name at dispatch; the external system keeps
+  // its own approver list from then on.
+  const approvers = await resolveNodes(db, nodes, { keepUnknownUsers: true });
   const people = await findPeople(db, [
     request.requester_id,
-    ...nodes.flatMap((node) => node.approverIds),
+    ...approvers.flatMap((node) => node.map(({ userId }) => userId)),
   ]);
   const requester = people(request.requester_id);
   const asset = JSON.parse(request.asset) as SubmitCommand['asset'];
@@ -37,7 +41,10 @@ export async function buildSubmitCommand(
     reason: request.reason,
     templateCode: template?.template_code ?? '',
     processCode: template?.process_code ?? '',
-    nodes: nodes.map((node) => ({ mode: node.mode, approvers: node.approverIds.map(people) })),
+    nodes: nodes.map((node, index) => ({
+      mode: node.mode,
+      approvers: (approvers[index] ?? []).map(({ userId }) => people(userId)),
+    })),
     maybeSentBefore,
   };
 }

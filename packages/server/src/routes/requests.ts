@@ -6,12 +6,12 @@ import {
   SETTINGS_EDITOR_ROLES,
 } from '@signoff/contracts';
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { RequestService } from '../engine/requests.ts';
 import type { AppEnv, AuthUser } from '../http/env.ts';
 import { forbidden } from '../http/errors.ts';
 import { jsonBody, queryParams } from '../http/validate.ts';
+import { streamRequestChanges } from './live-stream.ts';
 
 const listQuery = z.object({
   scope: z.enum(['mine', 'all']).default('mine'),
@@ -62,26 +62,7 @@ export const requestRoutes = ({ requests, streamPollMs }: RequestRouteOptions) =
         throw forbidden('Only administrators may follow the requests of other users.');
       }
       const filter = { requesterId: query.scope === 'mine' ? user.id : undefined };
-      return streamSSE(c, async (stream) => {
-        let cursor = query.after ?? (await requests.latestCursor());
-        let open = true;
-        stream.onAbort(() => {
-          open = false;
-        });
-        await stream.writeSSE({ event: 'ready', data: JSON.stringify({ cursor }) });
-        while (open) {
-          const changes = await requests.changesSince(cursor, filter, 100);
-          for (const change of changes) {
-            await stream.writeSSE({
-              event: 'request',
-              id: String(change.cursor),
-              data: JSON.stringify(change),
-            });
-            cursor = change.cursor;
-          }
-          if (changes.length === 0) await stream.sleep(streamPollMs);
-        }
-      });
+      return streamRequestChanges(c, requests, filter, query.after, streamPollMs);
     })
     .get('/:id', async (c) => {
       const user = c.get('user');

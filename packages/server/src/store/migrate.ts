@@ -1,11 +1,13 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { initial } from './migrations/0001-initial.ts';
+import { builtinApprovals } from './migrations/0002-builtin-approvals.ts';
 import type { Database } from './schema.ts';
 
 // Migrations live in code rather than in a folder read at run time, so they work the same from
 // TypeScript sources, a bundle, or a test. Names sort in the order they must run.
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-builtin-approvals': builtinApprovals,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

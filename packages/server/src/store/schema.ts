@@ -167,6 +167,28 @@ export interface OutboxTable {
   updated_at: number;
 }
 
+/**
+ * The approvers of a request on the built-in system, resolved from its template's nodes (user
+ * ids, groups and roles, without the requester) when it was submitted: one row per node and
+ * approver, so that a later change in the directory or the template never moves a request in
+ * flight. A row's decision is written once; a node's state, and which node is current, follow
+ * from its rows (engine/approval-nodes.ts).
+ */
+export interface BuiltinTasksTable {
+  request_id: string;
+  /** Counted from 0, in the template's order. */
+  node_index: number;
+  mode: 'OR' | 'AND';
+  approver_id: string;
+  /** The template entry that named the approver: their id, `group:<name>` or `role:<name>`. */
+  via: string;
+  /** Null while undecided, then `approved` or `rejected`. */
+  decision: 'approved' | 'rejected' | null;
+  comment: string | null;
+  decided_at: number | null;
+  created_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   settings: SettingsTable;
@@ -179,6 +201,7 @@ export interface Database {
   request_history: RequestHistoryTable;
   callback_events: CallbackEventsTable;
   outbox: OutboxTable;
+  builtin_tasks: BuiltinTasksTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -191,3 +214,4 @@ export type OutboxRow = Selectable<OutboxTable>;
 export type AssetRow = Selectable<AssetsTable>;
 export type TemplateRow = Selectable<TemplatesTable>;
 export type RuleRow = Selectable<RulesTable>;
+export type BuiltinTaskRow = Selectable<BuiltinTasksTable>;
