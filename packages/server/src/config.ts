@@ -26,10 +26,24 @@ const envSchema = z.object({
     .optional(),
   /** Folder of the embedded SQLite database and generated keys. */
   DATA_DIR: z.string().default('data'),
-  /** Verifies bearer tokens (HS256). Generated into the data folder when absent. */
+  /**
+   * Verifies HS256 bearer tokens. Generated into the data folder when absent, unless
+   * AUTH_JWKS_URL is set: then HS256 tokens are accepted only with a secret set here.
+   */
   AUTH_HS256_SECRET: z.string().min(32).optional(),
-  AUTH_ISSUER: z.string().default('signoff-dev'),
-  AUTH_AUDIENCE: z.string().default('signoff'),
+  /** The host's JSON Web Key Set: RS256 and ES256 bearer tokens are verified against it. */
+  AUTH_JWKS_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .optional(),
+  /** How long fetched keys are used before the key set is fetched again. */
+  AUTH_JWKS_MAX_AGE_MS: z.coerce.number().int().min(1000).max(86_400_000).default(600_000),
+  /**
+   * The least time between two fetches of the key set, whatever asks for it (an unknown key id,
+   * an expired set, a failed fetch): bounds what tokens with made-up key ids can cost.
+   */
+  AUTH_JWKS_COOLDOWN_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+  AUTH_ISSUER: z.string().min(1).default('signoff-dev'),
+  AUTH_AUDIENCE: z.string().min(1).default('signoff'),
   /** Issues tokens for the seeded demo users. Refused in production. */
   DEV_SIGN_IN: booleanFlag.default(false),
   /** Key that seals secrets at rest (32 bytes, base64). Generated into the data folder when absent. */
@@ -62,7 +76,17 @@ export interface ServerConfig {
   port: number;
   publicBaseUrl: string;
   dataDir: string;
-  auth: { hs256Secret: string | undefined; issuer: string; audience: string };
+  auth: {
+    issuer: string;
+    audience: string;
+    /**
+     * HS256: a configured secret; `generated` into the data folder (the embedded default, when
+     * no key set is configured); or `off`, when only the host's key set is trusted.
+     */
+    hs256: { secret: string } | 'generated' | 'off';
+    /** The host's key set, when AUTH_JWKS_URL is set. */
+    jwks: JwksConfig | undefined;
+  };
   devSignIn: boolean;
   secretsKey: string | undefined;
   corsOrigins: string[];
@@ -72,6 +96,17 @@ export interface ServerConfig {
   sdkTarball: string;
   logLevel: string;
 }
+
+export interface JwksConfig {
+  url: string;
+  maxAgeMs: number;
+  cooldownMs: number;
+  /** A key set fetch holds up the request that needs it: it gets this long at most. */
+  timeoutMs: number;
+}
+
+/** How long a fetch of the host's key set may take. */
+const JWKS_TIMEOUT_MS = 5_000;
 
 /** Reads and checks the configuration; throws one error that lists every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
@@ -86,13 +121,36 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'Invalid configuration: DEV_SIGN_IN cannot be enabled when NODE_ENV=production.',
     );
   }
+  if (e.AUTH_JWKS_URL && e.AUTH_JWKS_COOLDOWN_MS > e.AUTH_JWKS_MAX_AGE_MS) {
+    throw new Error(
+      'Invalid configuration: AUTH_JWKS_COOLDOWN_MS cannot be longer than AUTH_JWKS_MAX_AGE_MS.',
+    );
+  }
+  if (e.DEV_SIGN_IN && e.AUTH_JWKS_URL && !e.AUTH_HS256_SECRET) {
+    throw new Error(
+      'Invalid configuration: DEV_SIGN_IN issues HS256 tokens, which AUTH_JWKS_URL turns off ' +
+        'unless AUTH_HS256_SECRET is set too.',
+    );
+  }
   return {
     env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
     dataDir: e.DATA_DIR,
-    auth: { hs256Secret: e.AUTH_HS256_SECRET, issuer: e.AUTH_ISSUER, audience: e.AUTH_AUDIENCE },
+    auth: {
+      issuer: e.AUTH_ISSUER,
+      audience: e.AUTH_AUDIENCE,
+      hs256: hs256Mode(e.AUTH_HS256_SECRET, e.AUTH_JWKS_URL),
+      jwks: e.AUTH_JWKS_URL
+        ? {
+            url: e.AUTH_JWKS_URL,
+            maxAgeMs: e.AUTH_JWKS_MAX_AGE_MS,
+            cooldownMs: e.AUTH_JWKS_COOLDOWN_MS,
+            timeoutMs: JWKS_TIMEOUT_MS,
+          }
+        : undefined,
+    },
     devSignIn: e.DEV_SIGN_IN,
     secretsKey: e.SECRETS_KEY,
     corsOrigins: e.CORS_ORIGINS,
@@ -109,4 +167,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sdkTarball: e.SDK_TARBALL,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+// A set secret always counts. Without one, the embedded default generates a secret, but a
+// deployment that trusts its host's key set should not also trust a file in its data folder.
+function hs256Mode(
+  secret: string | undefined,
+  jwksUrl: string | undefined,
+): ServerConfig['auth']['hs256'] {
+  if (secret) return { secret };
+  return jwksUrl ? 'off' : 'generated';
 }

@@ -16,6 +16,7 @@ import { Directory } from './directory/users.ts';
 import { CallbackEventService } from './engine/callback-events.ts';
 import { RequestService } from './engine/requests.ts';
 import type { TokenOptions } from './http/auth.ts';
+import { keySetFetcher, RemoteKeySet } from './http/jwks.ts';
 import { createLogger } from './logger.ts';
 import { createOutboundClient } from './outbound/guarded-fetch.ts';
 import { OutboxWorker } from './outbox/worker.ts';
@@ -50,11 +51,7 @@ export async function createSignoff(config: ServerConfig, log = createLogger(con
       'generated a key that seals approval-system secrets; back it up, or set SECRETS_KEY',
     );
   }
-  const tokens: TokenOptions = {
-    secret: config.auth.hs256Secret ?? (await generatedTokenSecret(config, log)),
-    issuer: config.auth.issuer,
-    audience: config.auth.audience,
-  };
+  const tokens = await tokenOptions(config, log);
 
   const store = openSqliteStore({ file: join(config.dataDir, 'signoff.db') });
   await migrateToLatest(store.db);
@@ -121,6 +118,29 @@ export async function createSignoff(config: ServerConfig, log = createLogger(con
     },
   };
   return signoff;
+}
+
+/** How bearer tokens are checked: the HS256 secret, the host's key set, or both. */
+async function tokenOptions(config: ServerConfig, log: Logger): Promise<TokenOptions> {
+  const { issuer, audience, hs256, jwks } = config.auth;
+  let secret: string | undefined;
+  if (hs256 === 'generated') secret = await generatedTokenSecret(config, log);
+  else if (hs256 !== 'off') secret = hs256.secret;
+  // Logged without credentials or a query string, which a key set URL could carry.
+  const jwksAt = jwks && `${new URL(jwks.url).origin}${new URL(jwks.url).pathname}`;
+
+  // Fetched when the first token needs it, so a host that is not up yet does not stop a start.
+  const keySet = jwks
+    ? new RemoteKeySet({
+        fetchKeySet: keySetFetcher(jwks.url, jwks.timeoutMs),
+        maxAgeMs: jwks.maxAgeMs,
+        cooldownMs: jwks.cooldownMs,
+        log: log.child({ jwksUrl: jwksAt }),
+      })
+    : undefined;
+
+  log.info({ hs256: secret !== undefined, jwksUrl: jwksAt }, 'bearer tokens accepted');
+  return { issuer, audience, secret, keySet };
 }
 
 async function generatedTokenSecret(config: ServerConfig, log: Logger): Promise<string> {
