@@ -6,6 +6,7 @@ import { createLogger, type LinePrinter, requestLog, type SimulatorEnv } from '.
 import { checkConnection, type ThirdPartyConnection } from './third-party/connection.ts';
 import type { CallbackDeliveryOptions } from './third-party/decide.ts';
 import { ThirdPartyState, thirdPartyApp } from './third-party/index.ts';
+import { checkPolicy, type PolicyInput } from './third-party/policy.ts';
 
 /** Largest request body the simulator reads, on any route: 256 KiB, as the SDK advises proxies. */
 export const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024;
@@ -16,9 +17,13 @@ export interface SimulatorOptions {
   print?: LinePrinter;
   /** Defaults to {@link DEFAULT_BODY_LIMIT_BYTES}. */
   bodyLimitBytes?: number;
+  /** Abort it to stop the app's timers (automatic approvals, delayed callbacks, held replies). */
+  signal?: AbortSignal;
   thirdParty?: {
     /** A connection to start with, as if saved on the console; validated like the form. */
     connection?: ThirdPartyConnection;
+    /** A policy to start with instead of the manual one; validated like the form. */
+    policy?: PolicyInput;
     /** How decision callbacks are sent; tests shorten the retries. */
     delivery?: CallbackDeliveryOptions;
   };
@@ -30,7 +35,11 @@ export interface SimulatorOptions {
  */
 export function createSimulatorApp(options: SimulatorOptions = {}) {
   const log = createLogger(options.print ?? console.log);
-  const thirdParty = new ThirdPartyState(initialConnection(options.thirdParty?.connection));
+  const thirdParty = new ThirdPartyState({
+    connection: initialConnection(options.thirdParty?.connection),
+    policy: initialPolicy(options.thirdParty?.policy),
+    signal: options.signal,
+  });
   const maxSize = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
 
   const app = new Hono<SimulatorEnv>()
@@ -51,7 +60,11 @@ export function createSimulatorApp(options: SimulatorOptions = {}) {
     )
     .route(
       '/third-party',
-      thirdPartyApp(thirdParty, { delivery: options.thirdParty?.delivery ?? {}, log }),
+      thirdPartyApp(thirdParty, {
+        delivery: options.thirdParty?.delivery ?? {},
+        log,
+        bodyLimitBytes: maxSize,
+      }),
     )
     .route('/', consoleRoutes(thirdParty));
 
@@ -87,4 +100,15 @@ function initialConnection(connection: ThirdPartyConnection | undefined) {
     );
   }
   return checked.connection;
+}
+
+function initialPolicy(policy: PolicyInput | undefined) {
+  if (!policy) return undefined;
+  const checked = checkPolicy(policy);
+  if (!checked.ok) {
+    throw new TypeError(
+      `Invalid thirdParty.policy: ${Object.values(checked.fieldErrors).join(' ')}`,
+    );
+  }
+  return checked.policy;
 }

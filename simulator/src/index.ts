@@ -15,10 +15,22 @@ export {
   type StartSimulatorOptions,
   startSimulator,
 } from './server.ts';
-export type {
-  ApprovalInstance,
-  CallbackDeliveryOptions,
-  Delivery,
-  InstanceStatus,
-  ThirdPartyConnection,
+export {
+  type ApprovalInstance,
+  type ArmedFault,
+  type CallbackDeliveryOptions,
+  type CallbackEvent,
+  type Decision,
+  type Delivery,
+  type DeliveryRecord,
+  FAULT_KINDS,
+  type FaultKind,
+  type FiredFault,
+  type InstanceStatus,
+  MANUAL_POLICY,
+  type Policy,
+  type PolicyInput,
+  type RejectRules,
+  type SubmitRecord,
+  type ThirdPartyConnection,
 } from './third-party/index.ts';

@@ -26,15 +26,28 @@ export interface RunningSimulator {
 /** Starts the simulator over HTTP and resolves once it listens. */
 export function startSimulator(options: StartSimulatorOptions = {}): Promise<RunningSimulator> {
   const { port = DEFAULT_PORT, host = DEFAULT_HOST, ...appOptions } = options;
-  const app = createSimulatorApp(appOptions);
+  // Stops the app's timers when the server closes: no approval or callback fires after close().
+  const stopping = new AbortController();
+  const signal = appOptions.signal
+    ? AbortSignal.any([appOptions.signal, stopping.signal])
+    : stopping.signal;
+  const app = createSimulatorApp({ ...appOptions, signal });
 
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
-      server.off('error', reject);
-      resolve({ url: addressToUrl(info), close: () => closeServer(server as Server) });
+      server.off('error', onListenError);
+      const close = () => {
+        stopping.abort();
+        return closeServer(server as Server);
+      };
+      resolve({ url: addressToUrl(info), close });
     });
     // EADDRINUSE and the like arrive here, before the listening callback.
-    server.once('error', reject);
+    const onListenError = (error: Error) => {
+      stopping.abort();
+      reject(error);
+    };
+    server.once('error', onListenError);
   });
 }
 
@@ -50,6 +63,8 @@ function addressToUrl(info: AddressInfo): string {
 }
 
 function closeServer(server: Server): Promise<void> {
+  // Closing twice is harmless: a test may stop the simulator early, and its cleanup again.
+  if (!server.listening) return Promise.resolve();
   return new Promise((resolve, reject) => {
     server.close((error) => (error ? reject(error) : resolve()));
     // Keep-alive connections would otherwise hold close() open for seconds.

@@ -148,4 +148,35 @@ describe('the whole approval loop on the embedded default', () => {
       await console_.close();
     }
   });
+
+  // Runs after the test above, which configured the Other system as the default.
+  it('shows a rejection made in the third-party system with the approver and the comment', async () => {
+    const requester = await browser.newPage();
+    const console_ = await browser.newPage();
+    try {
+      await signIn(requester, 'rita');
+      await requester.goto(`${demoUrl}/#/request`);
+      await requester.getByLabel('Data asset').selectOption('payments.api');
+      await requester.getByLabel('Permission').selectOption('write');
+      await requester.getByLabel('Reason').fill('Change the payout schedule');
+      await requester.getByRole('button', { name: 'Submit request' }).click();
+      const row = requester.getByRole('row', { name: 'Request for Payments API' });
+      await row.getByText('Pending approval').waitFor({ timeout: 15_000 });
+
+      await console_.goto(simulatorUrl);
+      await console_.getByLabel('Approver name', { exact: true }).fill('Mei Lin');
+      const approval = console_.getByRole('region', { name: /Approval request: .*Payments API/ });
+      await approval.getByLabel('Comment').fill('Write access needs a change ticket');
+      await approval.getByRole('button', { name: 'Reject' }).click();
+
+      await row.getByText('Rejected', { exact: true }).waitFor({ timeout: 15_000 });
+      await row.getByText('by Mei Lin: “Write access needs a change ticket”').waitFor();
+    } catch (error) {
+      console.error(diagnostics());
+      throw error;
+    } finally {
+      await requester.close();
+      await console_.close();
+    }
+  });
 });

@@ -22,15 +22,21 @@ export function escapeHtml(text: string): string {
 
 /**
  * Tagged template for markup: every interpolated value is escaped unless it is already
- * {@link SafeHtml}, so text from outside (titles, hosts) cannot turn into markup.
+ * {@link SafeHtml}, so text from outside (titles, hosts) cannot turn into markup. An array is
+ * spliced item by item, by the same rule.
  */
 export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeHtml {
   let result = strings[0] ?? '';
   values.forEach((value, index) => {
-    result += value instanceof SafeHtml ? value.value : escapeHtml(String(value ?? ''));
+    result += splice(value);
     result += strings[index + 1] ?? '';
   });
   return new SafeHtml(result);
+}
+
+function splice(value: unknown): string {
+  if (Array.isArray(value)) return value.map(splice).join('\n');
+  return value instanceof SafeHtml ? value.value : escapeHtml(String(value ?? ''));
 }
 
 /** Marks trusted markup (a stylesheet, a script written in this package) as safe to splice. */

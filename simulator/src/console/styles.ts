@@ -21,6 +21,9 @@ export const consoleStyles = `
   .instance dd { margin: 0; overflow-wrap: anywhere; }
   .actions { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: end; }
   .actions .field { margin: 0; flex: 1 1 16rem; }
+  .fault { margin: 0 0 0.75rem; border: 1px solid color-mix(in srgb, currentColor 25%, transparent); border-radius: 6px; }
+  .fault legend { font-weight: 600; }
+  .fault-state { margin: 0.4rem 0 0; }
   .status-APPROVED { color: #2e7d32; }
   .status-REJECTED, .delivery-failed { color: #c62828; }
 `;

@@ -133,5 +133,54 @@ describe.skipIf(!existsSync(chromiumPath))(
       await card.getByText('Callback: delivered').waitFor();
       expect(receiver.received).toHaveLength(1);
     });
+
+    it('saves a policy, names a bad field, and lets the policy decide', async () => {
+      await saveConnection({ ...connectionValues, callbackUrl: receiver.url });
+      await page.getByText('Connection saved').waitFor();
+      const policy = page.getByRole('region', { name: 'Policy' });
+
+      await policy.getByLabel('Reject titles matching').fill('(');
+      await policy.getByRole('button', { name: 'Save policy' }).click();
+      await policy.getByText('Title pattern is not a valid regular expression.').waitFor();
+      await policy.getByLabel('Reject titles matching').fill('');
+      await policy.getByLabel('Approve automatically after (seconds)').fill('0');
+      await policy.getByLabel('Reject sensitivity levels').fill('L4, L3');
+      await policy.getByRole('button', { name: 'Save policy' }).click();
+      await policy.getByText('Policy saved').waitFor();
+      await submit(submitBody);
+
+      await policy
+        .getByText(
+          'Rejects a request when the sensitivity level is L4 or L3; approves the rest after 0 s.',
+        )
+        .waitFor();
+      const card = page.getByRole('region', { name: submitBody.applyId });
+      await card.getByText('Approved by Simulator Policy').waitFor();
+      await card.getByText('Callback: delivered').waitFor();
+    });
+
+    it('arms a fault, shows its effect on the card, and reports it used up', async () => {
+      await saveConnection({ ...connectionValues, callbackUrl: receiver.url });
+      await page.getByText('Connection saved').waitFor();
+      const fault = page.getByRole('group', { name: 'Callback wrongly signed' });
+
+      await fault.getByLabel('Times').fill('1');
+      await fault.getByRole('button', { name: 'Arm' }).click();
+      await fault.getByText('Armed for the next decision').waitFor();
+      await submit(submitBody);
+      const card = page.getByRole('region', { name: submitBody.applyId });
+      await card.getByRole('button', { name: 'Approve' }).click();
+
+      await card.getByText(/Callback: failed: .*HTTP 401/).waitFor();
+      await card.getByText(/APPROVED .*: failed: .*\[wrongly signed\]/).waitFor();
+      await fault.getByText('Off').waitFor();
+      await page
+        .getByRole('list', { name: 'Fired faults' })
+        .getByText(/Callback wrongly signed · req-20240601-0001/)
+        .waitFor();
+      await card.getByRole('button', { name: 'Resend callback' }).click();
+      await card.getByText('Callback: delivered').waitFor();
+      expect(receiver.received).toHaveLength(1);
+    });
   },
 );

@@ -64,4 +64,39 @@ describe('third-party console page', () => {
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ success: false, code: 'NOT_FOUND' });
   });
+
+  it('shows the policy in force and a group per fault', async () => {
+    const app = createSimulatorApp({
+      print: () => {},
+      thirdParty: { policy: { approveAfterSeconds: 3, rejectWhen: { projects: ['hr'] } } },
+    });
+
+    const page = await (await app.request('/')).text();
+
+    expect(page).toContain(
+      '<label for="approveAfterSeconds">Approve automatically after (seconds)</label>',
+    );
+    expect(page).toContain(
+      'Rejects a request when the project is hr; approves the rest after 3 s.',
+    );
+    expect(page).toMatch(/<input id="projects"[^>]*value="hr"/);
+    expect(page).toContain('<button type="submit">Save policy</button>');
+    for (const legend of ['Submit answers 5xx', 'Submit times out', 'Callbacks reordered']) {
+      expect(page).toContain(`<legend>${legend}</legend>`);
+    }
+  });
+
+  it('serves its scripts as JavaScript modules, and nothing else from the disk', async () => {
+    const app = createSimulatorApp({ print: () => {} });
+
+    const main = await app.request('/console/main.js');
+    const other = await app.request('/console/secrets.js');
+    const traversal = await app.request('/console/..%2Fapp.ts');
+
+    expect(main.status).toBe(200);
+    expect(main.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await main.text()).toContain("import './approvals.js';");
+    expect(other.status).toBe(404);
+    expect(traversal.status).toBe(404);
+  });
 });

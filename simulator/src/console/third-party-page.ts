@@ -1,14 +1,11 @@
-import { readFileSync } from 'node:fs';
 import type { ThirdPartyConnection } from '../third-party/connection.ts';
+import type { ArmedFault } from '../third-party/faults.ts';
+import type { Policy } from '../third-party/policy.ts';
+import { renderFaultsSection } from './faults-section.ts';
+import { field } from './fields.ts';
 import { html, type SafeHtml, unsafeRaw } from './html.ts';
+import { renderPolicySection } from './policy-section.ts';
 import { consoleStyles } from './styles.ts';
-
-// The page's behaviour is plain JavaScript kept in its own file, so it is linted as code rather
-// than hidden in a string, and needs no build step.
-const clientScript = readFileSync(new URL('./third-party-client.js', import.meta.url), 'utf8');
-if (/<\/script/i.test(clientScript)) {
-  throw new Error('third-party-client.js must not contain "</script": it is inlined in a page.');
-}
 
 /** What the page needs from the server when it is rendered. */
 export interface ThirdPartyPageInput {
@@ -16,14 +13,18 @@ export interface ThirdPartyPageInput {
   origin: string;
   /** The saved connection with its secrets already masked, if there is one. */
   connection: ThirdPartyConnection | undefined;
+  policy: Policy;
+  faults: ArmedFault[];
 }
 
 /**
- * The third-party approver's console: where to point Signoff, the connection form, and the
- * approvals, which the inline script keeps current by polling the JSON API. Every label and
- * button name here is relied on by end-to-end tests; change them together.
+ * The third-party approver's console: where to point Signoff, the connection form, the policy,
+ * the faults, and the approvals, which the page's scripts (served from `/console/`) keep current
+ * by polling the JSON API. Every label and button name here is relied on by end-to-end tests;
+ * change them together.
  */
-export function renderThirdPartyPage({ origin, connection }: ThirdPartyPageInput): string {
+export function renderThirdPartyPage(input: ThirdPartyPageInput): string {
+  const { origin, connection } = input;
   const page = html`<!doctype html>
 <html lang="en">
 <head>
@@ -32,6 +33,7 @@ export function renderThirdPartyPage({ origin, connection }: ThirdPartyPageInput
 <title>Third-party approver · Signoff simulator</title>
 <link rel="icon" href="data:,">
 <style>${unsafeRaw(consoleStyles)}</style>
+<script type="module" src="/console/main.js"></script>
 </head>
 <body>
 <header>
@@ -60,6 +62,8 @@ export function renderThirdPartyPage({ origin, connection }: ThirdPartyPageInput
     </form>
   </section>
 
+  ${renderPolicySection(input.policy)}
+
   <section aria-labelledby="pending-heading">
     <h2 id="pending-heading">Pending approvals</h2>
     <div class="field">
@@ -75,31 +79,14 @@ export function renderThirdPartyPage({ origin, connection }: ThirdPartyPageInput
     <p id="decided-empty">Nothing decided yet.</p>
     <div id="decided-list"></div>
   </section>
+
+  ${renderFaultsSection(input.faults)}
   <p id="poll-status" role="status"></p>
 </main>
-<script type="module">${unsafeRaw(clientScript)}</script>
 </body>
 </html>
 `;
   return page.value;
-}
-
-function field(
-  name: string,
-  label: string,
-  value: string,
-  options: { type?: string; hint?: string; placeholder?: string } = {},
-): SafeHtml {
-  const hintId = `${name}-hint`;
-  const errorId = `${name}-error`;
-  return html`<div class="field">
-        <label for="${name}">${label}</label>
-        <input id="${name}" name="${name}" type="${options.type ?? 'text'}" value="${value}"
-          placeholder="${options.placeholder ?? ''}" aria-describedby="${hintId} ${errorId}"
-          autocomplete="off" spellcheck="false">
-        <p id="${hintId}" class="hint">${options.hint ?? ''}</p>
-        <p id="${errorId}" class="error"></p>
-      </div>`;
 }
 
 /** A secret is never put back into the form; the hint says one is saved and how to keep it. */

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import {
   CALLBACK_SUCCESS,
   CallbackCrypto,
+  CallbackCryptoError,
   type CallbackPayload,
   callbackPayloadSchema,
 } from '@signoff/sdk';
@@ -15,12 +16,24 @@ export interface CallbackReceiverOptions {
   tenantId: string;
 }
 
+/** One request that reached the receiver, and how it was answered. */
+export interface CallbackArrival {
+  /** The HTTP status of the answer: 200 with the encrypted `success`, or a refusal. */
+  status: number;
+  /** Set when the callback verified and decrypted. */
+  payload?: CallbackPayload;
+  /** Why it was refused, such as `signature_mismatch`. */
+  error?: string;
+}
+
 /** A stand-in for Signoff's callback endpoint, listening on a free loopback port. */
 export interface CallbackReceiver {
   /** The address to save as the simulator's Callback URL. */
   url: string;
   /** Every payload that verified and decrypted, in arrival order. */
   readonly received: CallbackPayload[];
+  /** Every request, refused ones included, in arrival order. */
+  readonly arrivals: CallbackArrival[];
   /** When set, requests are answered with this HTTP status and no acknowledgement. */
   failWithStatus: number | undefined;
   close(): Promise<void>;
@@ -28,7 +41,8 @@ export interface CallbackReceiver {
 
 /**
  * Starts a plain `node:http` listener that does what Signoff's callback route does with the
- * SDK: verify and decrypt the envelope, read the payload, and answer with the encrypted `success`.
+ * SDK: verify and decrypt the envelope, read the payload, and answer with the encrypted `success`;
+ * a signature that does not match is refused with 401, anything else unreadable with 400.
  * It lives here rather than in a test so end-to-end scenarios can stand it in for Signoff too.
  */
 export async function startCallbackReceiver(
@@ -42,7 +56,11 @@ export async function startCallbackReceiver(
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      reply(response, 400, { error: error instanceof Error ? error.message : String(error) });
+      const status =
+        error instanceof CallbackCryptoError && error.code === 'signature_mismatch' ? 401 : 400;
+      const reason = error instanceof CallbackCryptoError ? error.code : String(error);
+      receiver.arrivals.push({ status, error: reason });
+      reply(response, status, { error: reason });
     });
   });
   server.listen(0, '127.0.0.1');
@@ -52,6 +70,7 @@ export async function startCallbackReceiver(
   const receiver: CallbackReceiver = {
     url: `http://127.0.0.1:${port}/api/oa/bpms/integration/thirdparty/callback`,
     received: [],
+    arrivals: [],
     failWithStatus: undefined,
     close: () =>
       new Promise((resolve) => {
@@ -64,6 +83,7 @@ export async function startCallbackReceiver(
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     if (receiver.failWithStatus !== undefined) {
+      receiver.arrivals.push({ status: receiver.failWithStatus, error: 'told to fail' });
       reply(response, receiver.failWithStatus, { error: 'told to fail' });
       return;
     }
@@ -76,7 +96,9 @@ export async function startCallbackReceiver(
       nonce: query.get('nonce') ?? '',
       encrypt: body.encrypt,
     });
-    receiver.received.push(callbackPayloadSchema.parse(JSON.parse(message)));
+    const payload = callbackPayloadSchema.parse(JSON.parse(message));
+    receiver.received.push(payload);
+    receiver.arrivals.push({ status: 200, payload });
 
     reply(response, 200, await crypto.encrypt(CALLBACK_SUCCESS));
   }

@@ -1,7 +1,14 @@
 // Helpers for tests that run the loop through the simulator: a stand-in for Signoff's callback
-// endpoint, and literal wire values from protocols.md.
+// endpoint, a client that drives a running simulator, and literal wire values from protocols.md.
 
 export {
+  type RunningApprover,
+  type StartApproverOptions,
+  startApprover,
+} from './approver.ts';
+export { type ApproverClient, approverClient, type CallQuery } from './approver-client.ts';
+export {
+  type CallbackArrival,
   type CallbackReceiver,
   type CallbackReceiverOptions,
   startCallbackReceiver,

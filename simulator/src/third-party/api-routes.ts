@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { readJsonBody } from '../body.ts';
 import type { Logger, SimulatorEnv } from '../log.ts';
 import { checkConnection, maskConnection } from './connection.ts';
-import { type CallbackDeliveryOptions, type DecisionRefusal, decide, redeliver } from './decide.ts';
+import { type DecisionRefusal, type DeliveryContext, decide, redeliver } from './decide.ts';
 import type { ThirdPartyState } from './state.ts';
 
 /** The approver named in a callback when the person deciding gives no name. */
@@ -39,7 +39,7 @@ const refusals: Record<
   'in-flight': {
     status: 409,
     code: 'DELIVERY_IN_FLIGHT',
-    message: 'The callback is being sent right now.',
+    message: 'A callback of this instance is queued, delayed or being sent right now.',
   },
 };
 
@@ -47,10 +47,7 @@ const refusals: Record<
  * The JSON API behind the console page, also meant for tests and scripts: the instances, the
  * decisions, and the connection form. Secrets never come back out.
  */
-export function apiRoutes(
-  state: ThirdPartyState,
-  context: { delivery: CallbackDeliveryOptions; log: Logger },
-) {
+export function apiRoutes(state: ThirdPartyState, context: DeliveryContext) {
   return new Hono<SimulatorEnv>()
     .get('/instances', (c) => c.json({ instances: state.instances.list() }))
     .post('/instances/:id/:action{approve|reject}', async (c) => {

@@ -1,170 +1,235 @@
 import {
-  CONNECT_SUCCESS,
-  connectRequestSchema,
-  getRequestSchema,
-  submitRequestSchema,
+  createProxyRoutes,
+  type GetRequest,
+  type ProxyHandlers,
+  type SubmitRequest,
   THIRD_PARTY_PATHS,
-  terminateRequestSchema,
-  verifyProxyCall,
 } from '@signoff/sdk';
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { readJsonBody } from '../body.ts';
 import type { Logger, SimulatorEnv } from '../log.ts';
+import type { ThirdPartyConnection } from './connection.ts';
+import { applyPolicy, type DeliveryContext } from './decide.ts';
+import type { SubmitFaultKind } from './faults.ts';
 import type { ApprovalInstance, Approver } from './instances.ts';
+import { judgeSubmit } from './policy.ts';
 import type { ThirdPartyState } from './state.ts';
 
+/** The longest the timeout fault holds a submit's reply; Signoff stops waiting long before. */
+export const SUBMIT_HOLD_LIMIT_MS = 10 * 60_000;
+
+/** What the wire calls need besides the state. */
+export interface ProxyRoutesContext extends DeliveryContext {
+  bodyLimitBytes: number;
+}
+
+/** One call as the handlers see it: the connection it was checked against, its log, its caller. */
+interface CallContext {
+  connection: ThirdPartyConnection;
+  log: Logger;
+  /** Aborted when the caller goes away. */
+  signal: AbortSignal;
+  /** An untouched copy of a submit, to keep its body exactly as received. */
+  copy: Request | undefined;
+}
+
 /**
- * The calls Signoff makes to a third-party approval system, served the way a proxy built with the
- * SDK serves them (protocols.md, section 1). Mounted under `/third-party`, so the admin's Submit
- * Approval Request URL is `<simulator>/third-party`.
+ * The calls Signoff makes to a third-party approval system (protocols.md, section 1), served by
+ * the SDK's proxy core as any proxy built with it is: the SDK checks the Access Token and the
+ * timestamp, validates the bodies and shapes the replies; the simulator's handlers add the tenant
+ * check, the policy and the faults. Mounted under `/third-party`, so the admin's Submit Approval
+ * Request URL is `<simulator>/third-party`.
  */
-export function proxyRoutes(state: ThirdPartyState, log: Logger) {
-  const checkAccess = accessCheck(state);
+export function proxyRoutes(state: ThirdPartyState, context: ProxyRoutesContext) {
+  const app = new Hono<SimulatorEnv>();
+  for (const path of Object.values(THIRD_PARTY_PATHS)) {
+    // `all`, so the SDK answers another method with its 405.
+    app.all(path, requireConnection(state), (c) => {
+      const requestId = c.get('requestId');
+      const call: CallContext = {
+        connection: c.get('connection'),
+        log: (fields) => context.log({ requestId, ...fields }),
+        signal: c.req.raw.signal,
+        copy: path === THIRD_PARTY_PATHS.create ? c.req.raw.clone() : undefined,
+      };
+      // Built per call, which costs a few closures: the Access Token can change on the console
+      // between two calls, and the handlers need this call's log and signal.
+      const routes = createProxyRoutes({
+        accessToken: call.connection.accessToken,
+        handlers: simulatorHandlers(state, call, context),
+        bodyLimitBytes: context.bodyLimitBytes,
+        onError: (error) => {
+          // A simulated fault was logged when it fired; anything else is a bug, logged once.
+          if (!(error instanceof SimulatedFault)) {
+            call.log({ event: 'error', error: String(error) });
+          }
+        },
+      });
+      return routes.get(path)!(c.req.raw);
+    });
+  }
+  return app;
+}
 
-  return new Hono<SimulatorEnv>()
-    .post(THIRD_PARTY_PATHS.connect, checkAccess, async (c) => {
-      const body = await readJsonBody(c, connectRequestSchema);
-      if (!body.ok) return c.json({ success: false, code: body.code, message: body.message }, 400);
+/** Thrown by a handler to make the SDK answer HTTP 500, as a failing proxy does. */
+class SimulatedFault extends Error {
+  constructor(readonly kind: SubmitFaultKind) {
+    super(`simulated fault: ${kind}`);
+  }
+}
 
-      return c.json({ checkResult: CONNECT_SUCCESS });
-    })
-    .post(THIRD_PARTY_PATHS.create, checkAccess, async (c) => {
-      const body = await readJsonBody(c, submitRequestSchema);
-      if (!body.ok) {
-        return c.json(
-          { success: false, code: body.code, message: body.message, retryable: false },
-          400,
-        );
+function simulatorHandlers(
+  state: ThirdPartyState,
+  call: CallContext,
+  context: ProxyRoutesContext,
+): ProxyHandlers {
+  const fire = (
+    kind: SubmitFaultKind,
+    fields: { applyId: string; processInstanceId?: string },
+    detail: string,
+  ) => {
+    state.faults.recordFired({ kind, ...fields, detail });
+    call.log({ event: 'fault.fired', fault: kind, applyId: fields.applyId });
+  };
+
+  return {
+    async submit(request) {
+      if (request.tenantId !== call.connection.tenantId) {
+        return {
+          success: false,
+          code: 'TENANT_MISMATCH',
+          message: `tenantId "${request.tenantId}" is not the Tenant ID saved on the simulator's connection form.`,
+          retryable: false,
+        };
       }
-      const submit = body.value;
-      // checkAccess ran, so a connection is configured.
-      const tenantId = state.connection?.tenantId;
-      if (submit.tenantId !== tenantId) {
-        return c.json(
-          {
-            success: false,
-            code: 'TENANT_MISMATCH',
-            message: `tenantId "${submit.tenantId}" is not the Tenant ID saved on the simulator's connection form.`,
-            retryable: false,
-          },
-          400,
-        );
+      if (state.faults.take('submit-error')) {
+        fire('submit-error', request, 'The submit was answered HTTP 500; no instance was created.');
+        throw new SimulatedFault('submit-error');
       }
 
-      const { instance, created } = state.instances.createOnce(submit.applyId, (id) => ({
-        processInstanceId: id,
-        applyId: submit.applyId,
-        title: submit.title,
-        requesterName: submit.applyUserInfo.userName,
-        approvers: listApprovers(submit.approveNodes),
-        status: 'RUNNING',
-        receivedAt: new Date().toISOString(),
-        submitBody: body.raw,
-      }));
-      log({
-        requestId: c.get('requestId'),
+      const submitBody: unknown = await call.copy?.json();
+      const { instance, created } = state.instances.createOnce(request.applyId, (id) =>
+        newInstance(id, request, submitBody),
+      );
+      call.log({
         event: created ? 'instance.created' : 'instance.resubmitted',
         applyId: instance.applyId,
         processInstanceId: instance.processInstanceId,
       });
+      if (created) applyPolicy(state, instance, judgeSubmit(state.policy, request), context);
 
-      return c.json({ success: true, processInstanceId: instance.processInstanceId });
-    })
-    .post(THIRD_PARTY_PATHS.get, checkAccess, async (c) => {
-      const body = await readJsonBody(c, getRequestSchema);
-      if (!body.ok) return c.json({ success: false, code: body.code, message: body.message }, 400);
-      const instance = findInstance(state, body.value);
-      // Not 404: on this call a 404 means "the proxy does not serve it".
-      if (!instance) return c.json(instanceNotFound(body.value), 422);
+      const timeout = state.faults.take('submit-timeout');
+      state.instances.recordSubmit(instance, {
+        at: new Date().toISOString(),
+        withheld: timeout !== undefined,
+      });
+      if (timeout) {
+        fire(
+          'submit-timeout',
+          instance,
+          `The instance was ${created ? 'created' : 'found again'}; its reply was held back until the caller stopped waiting.`,
+        );
+        await state.wait(SUBMIT_HOLD_LIMIT_MS, call.signal);
+        throw new SimulatedFault('submit-timeout');
+      }
+      return { processInstanceId: instance.processInstanceId };
+    },
 
-      const { decision, termination } = instance;
-      return c.json({
+    async get(request) {
+      const instance = findInstance(state, request);
+      // Not a 404: on this call a 404 means "the proxy does not serve it".
+      if (!instance) return instanceNotFound(request);
+
+      const { termination } = instance;
+      const event = instance.revocation ?? instance.decision;
+      return {
         success: true,
         status: instance.status,
-        ...(decision && {
-          approver: decision.approver,
-          comment: decision.comment,
-          operateTime: decision.operateTime,
+        ...(event && {
+          approver: event.approver,
+          comment: event.comment,
+          operateTime: event.operateTime,
         }),
         ...(termination && { operateTime: Date.parse(termination.at) }),
-      });
-    })
-    .post(THIRD_PARTY_PATHS.terminate, checkAccess, async (c) => {
-      const body = await readJsonBody(c, terminateRequestSchema);
-      if (!body.ok) return c.json({ success: false, code: body.code, message: body.message }, 400);
-      const instance = findInstance(state, body.value);
-      if (!instance) return c.json(instanceNotFound(body.value), 422);
+      };
+    },
 
-      const { operator, reason } = body.value;
+    async terminate(request) {
+      const instance = findInstance(state, request);
+      if (!instance) return instanceNotFound(request);
+
       const outcome = state.instances.terminate(instance.processInstanceId, {
-        operator,
-        reason,
+        operator: request.operator,
+        reason: request.reason,
         at: new Date().toISOString(),
       });
       if (outcome === 'already-final') {
-        return c.json(
-          {
-            success: false,
-            code: 'ALREADY_DECIDED',
-            message: `The instance was already ${instance.status.toLowerCase()}; it cannot be terminated.`,
-          },
-          409,
-        );
+        return {
+          success: false,
+          code: 'ALREADY_DECIDED',
+          message: `The instance was already ${instance.status.toLowerCase()}; it cannot be terminated.`,
+        };
       }
-      log({
-        requestId: c.get('requestId'),
+      call.log({
         event: 'instance.terminated',
         applyId: instance.applyId,
         processInstanceId: instance.processInstanceId,
       });
-
-      return c.json({ success: true });
-    });
+      return { success: true };
+    },
+  };
 }
 
 /**
- * Refuses a call whose query fails the SDK's access check, with the HTTP 401 body the contract
- * defines. Before any connection is saved, every call is refused: there is no token to match.
+ * Refuses every call while no connection is saved, with the contract's 401: there is no Access
+ * Token to compare with. Otherwise hands the connection of this moment to the handler.
  */
-function accessCheck(state: ThirdPartyState) {
-  return createMiddleware<SimulatorEnv>(async (c, next) => {
-    const { connection } = state;
-    if (!connection) {
-      return c.json(
-        {
-          success: false,
-          code: 'ACCESS_TOKEN_INVALID',
-          message:
-            'The simulator has no connection configured: save one on its console (or PUT /third-party/api/connection) first.',
-        },
-        401,
-      );
-    }
+function requireConnection(state: ThirdPartyState) {
+  return createMiddleware<SimulatorEnv & { Variables: { connection: ThirdPartyConnection } }>(
+    async (c, next) => {
+      if (!state.connection) {
+        return c.json(
+          {
+            success: false,
+            code: 'ACCESS_TOKEN_INVALID',
+            message:
+              'The simulator has no connection configured: save one on its console (or PUT /third-party/api/connection) first.',
+          },
+          401,
+        );
+      }
+      c.set('connection', state.connection);
+      await next();
+    },
+  );
+}
 
-    const verdict = verifyProxyCall({
-      accessToken: connection.accessToken,
-      query: { accessToken: c.req.query('accessToken'), timestamp: c.req.query('timestamp') },
-    });
-    if (!verdict.ok) {
-      return c.json({ success: false, code: verdict.code, message: verdict.message }, 401);
-    }
-    await next();
-  });
+function newInstance(
+  processInstanceId: string,
+  request: SubmitRequest,
+  submitBody: unknown,
+): Omit<ApprovalInstance, 'submits' | 'deliveries'> {
+  return {
+    processInstanceId,
+    applyId: request.applyId,
+    title: request.title,
+    requesterName: request.applyUserInfo.userName,
+    approvers: listApprovers(request.approveNodes),
+    status: 'RUNNING',
+    receivedAt: new Date().toISOString(),
+    submitBody,
+  };
 }
 
 /** The instance both ids name; a pair that does not belong together finds nothing. */
-function findInstance(
-  state: ThirdPartyState,
-  ids: { applyId: string; processInstanceId: string },
-): ApprovalInstance | undefined {
+function findInstance(state: ThirdPartyState, ids: GetRequest): ApprovalInstance | undefined {
   const instance = state.instances.get(ids.processInstanceId);
   return instance?.applyId === ids.applyId ? instance : undefined;
 }
 
-function instanceNotFound(ids: { applyId: string; processInstanceId: string }) {
+function instanceNotFound(ids: GetRequest) {
   return {
-    success: false,
+    success: false as const,
     code: 'INSTANCE_NOT_FOUND',
     message: `No instance ${ids.processInstanceId} for applyId ${ids.applyId}.`,
   };

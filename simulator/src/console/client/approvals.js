@@ -1,19 +1,22 @@
-// Behaviour of the third-party approver's console page: it saves the connection form and keeps the
-// approvals current by polling the JSON API every second. Text from the server is only ever set
-// with textContent or setAttribute, never parsed as markup: titles come from outside.
+// The approvals: pending and decided instances, kept current by polling the JSON API every second.
+// Each card shows its decision, the submits that reached it and every callback sent for it, with
+// the faults that shaped them.
 
-const api = '/third-party/api';
-const connectionFields = ['callbackUrl', 'accessToken', 'encodingAesKey', 'tenantId'];
-const secretFields = ['accessToken', 'encodingAesKey'];
+import { api, everySecond, make, setText } from './dom.js';
+
 const statusWords = {
   RUNNING: 'Pending',
   APPROVED: 'Approved',
   REJECTED: 'Rejected',
-  REVOKED: 'Terminated by Signoff',
+  REVOKED: 'Revoked',
+};
+const faultWords = {
+  'callback-duplicate': 'duplicated',
+  'callback-delay': 'delayed',
+  'callback-reorder': 'reordered',
+  'callback-bad-signature': 'wrongly signed',
 };
 
-const form = document.getElementById('connection-form');
-const formStatus = document.getElementById('connection-status');
 const approverInput = document.getElementById('approver-name');
 const pollStatus = document.getElementById('poll-status');
 const lists = {
@@ -28,62 +31,8 @@ const emptyNotes = {
 /** Cards by processInstanceId, with what each one shows, so a poll rebuilds only what changed. */
 const cards = new Map();
 let cardCount = 0;
-let polling = false;
-
-form.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const values = Object.fromEntries(
-    connectionFields.map((name) => [name, form.elements.namedItem(name).value.trim()]),
-  );
-  showFieldErrors({});
-  formStatus.textContent = 'Saving…';
-
-  let reply;
-  try {
-    const response = await fetch(`${api}/connection`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(values),
-    });
-    reply = await response.json();
-  } catch (error) {
-    formStatus.textContent = `Connection not saved: ${error.message}`;
-    return;
-  }
-
-  if (!reply.success) {
-    const fieldErrors = reply.fieldErrors ?? {};
-    showFieldErrors(fieldErrors);
-    formStatus.textContent = reply.fieldErrors
-      ? 'Connection not saved: correct the fields marked below.'
-      : `Connection not saved: ${reply.message}`;
-    const firstInvalid = connectionFields.find((name) => fieldErrors[name]);
-    if (firstInvalid) form.elements.namedItem(firstInvalid).focus();
-    return;
-  }
-  // Secrets leave the form once saved; the hint keeps their last characters for reference.
-  for (const name of secretFields) {
-    form.elements.namedItem(name).value = '';
-    document.getElementById(`${name}-hint`).textContent =
-      `Saved (${reply.connection[name]}). Leave empty to keep it.`;
-  }
-  formStatus.textContent = 'Connection saved';
-});
-
-function showFieldErrors(fieldErrors) {
-  for (const name of connectionFields) {
-    const message = fieldErrors[name] ?? '';
-    document.getElementById(`${name}-error`).textContent = message;
-    const input = form.elements.namedItem(name);
-    if (message) input.setAttribute('aria-invalid', 'true');
-    else input.removeAttribute('aria-invalid');
-  }
-}
 
 async function refresh() {
-  // A slow reply must not stack polls on top of each other.
-  if (polling) return;
-  polling = true;
   try {
     const response = await fetch(`${api}/instances`, { cache: 'no-store' });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -95,8 +44,6 @@ async function refresh() {
       pollStatus,
       `Cannot reach the simulator (${error.message}); trying again every second.`,
     );
-  } finally {
-    polling = false;
   }
 }
 
@@ -112,7 +59,7 @@ function render(instances) {
       card = { element: document.createElement('section'), number: cardCount, shown: '' };
       cards.set(id, card);
     }
-    const shown = JSON.stringify([instance.status, instance.delivery]);
+    const shown = JSON.stringify([instance.status, instance.deliveries, instance.submits]);
     if (card.shown !== shown) {
       fillCard(card, instance);
       card.shown = shown;
@@ -139,7 +86,7 @@ function render(instances) {
 
 function fillCard(card, instance) {
   const { element } = card;
-  const bodyWasOpen = element.querySelector('details')?.open ?? false;
+  const bodyWasOpen = element.querySelector('details.submitted-body')?.open ?? false;
   element.replaceChildren();
   element.className = 'instance';
   // The region's name lets a person (or a test) find a request by its title or applyId.
@@ -154,6 +101,7 @@ function fillCard(card, instance) {
     ['Approvers', instance.approvers.map((approver) => approver.userName).join(', ') || '—'],
     ['Received', new Date(instance.receivedAt).toLocaleString()],
     ['Process instance', instance.processInstanceId],
+    ['Submits', describeSubmits(instance.submits)],
   ];
   for (const [term, value] of rows) details.append(make('dt', term), make('dd', value));
   element.append(details);
@@ -163,14 +111,23 @@ function fillCard(card, instance) {
   } else {
     element.append(...outcome(instance));
   }
+  if (instance.deliveries.length > 0) element.append(deliveryRecord(instance.deliveries));
 
   const body = make('details');
+  body.className = 'submitted-body';
   body.open = bodyWasOpen;
   body.append(
     make('summary', 'Submitted body'),
     make('pre', JSON.stringify(instance.submitBody, null, 2)),
   );
   element.append(body);
+}
+
+function describeSubmits(submits) {
+  const withheld = submits.filter((submit) => submit.withheld).length;
+  const count = submits.length === 1 ? '1' : `${submits.length}`;
+  if (withheld === 0) return count;
+  return `${count} (${withheld} ${withheld === 1 ? 'reply' : 'replies'} withheld by the timeout fault)`;
 }
 
 function decisionControls(card, instance) {
@@ -224,22 +181,26 @@ async function decide(id, action, comment, buttons, message) {
 
 function outcome(instance) {
   const lines = [];
-  const { decision, delivery, termination } = instance;
+  const { decision, revocation, delivery, termination } = instance;
   if (decision) {
-    const said = decision.comment ? `: “${decision.comment}”` : '';
     const line = make(
       'p',
-      `${statusWords[decision.status]} by ${decision.approver.userName}${said}`,
+      `${statusWords[decision.status]} by ${decision.approver.userName}${quote(decision.comment)}`,
     );
     line.className = `status-${decision.status}`;
     lines.push(line);
   }
+  if (revocation) lines.push(make('p', `Then revoked${quote(revocation.comment)}`));
   if (termination) {
-    const reason = termination.reason ? `: “${termination.reason}”` : '';
-    lines.push(make('p', `Terminated at Signoff's request by ${termination.operator}${reason}`));
+    lines.push(
+      make(
+        'p',
+        `Terminated at Signoff's request by ${termination.operator}${quote(termination.reason)}`,
+      ),
+    );
   }
   if (delivery) {
-    const line = make('p', describeDelivery(delivery));
+    const line = make('p', `Callback: ${describeDelivery(delivery)}`);
     line.className = `delivery-${delivery.state}`;
     lines.push(line);
   }
@@ -258,29 +219,45 @@ function outcome(instance) {
   return lines;
 }
 
+/** Every callback sent for the instance, in sending order, with the faults that shaped it. */
+function deliveryRecord(deliveries) {
+  const section = make('details');
+  section.open = deliveries.some((record) => record.faults.length > 0);
+  const list = make('ol');
+  for (const record of deliveries) {
+    const faults = record.faults.map((fault) => faultWords[fault] ?? fault);
+    if (record.copy) faults.push(`copy ${record.copy} of 2`);
+    const shaped = faults.length > 0 ? ` [${faults.join(', ')}]` : '';
+    list.append(
+      make(
+        'li',
+        `${record.status} ${record.eventId.slice(0, 8)}: ${describeDelivery(record.outcome)}${shaped}`,
+      ),
+    );
+  }
+  section.append(make('summary', `Callbacks sent (${deliveries.length})`), list);
+  return section;
+}
+
 function describeDelivery(delivery) {
   switch (delivery.state) {
+    case 'queued':
+      return 'queued…';
+    case 'delayed':
+      return `delayed until ${new Date(delivery.until).toLocaleTimeString()}…`;
     case 'sending':
-      return 'Callback: sending…';
+      return 'sending…';
     case 'delivered': {
       const attempts = delivery.attempts === 1 ? '1 attempt' : `${delivery.attempts} attempts`;
-      return `Callback: delivered (HTTP ${delivery.httpStatus}, ${attempts})`;
+      return `delivered (HTTP ${delivery.httpStatus}, ${attempts})`;
     }
     default:
-      return `Callback: failed: ${delivery.error}`;
+      return `failed: ${delivery.error}`;
   }
 }
 
-function make(tag, text) {
-  const element = document.createElement(tag);
-  if (text !== undefined) element.textContent = text;
-  return element;
+function quote(text) {
+  return text ? `: “${text}”` : '';
 }
 
-/** Sets text only when it changes, so a live region does not repeat itself every second. */
-function setText(element, text) {
-  if (element.textContent !== text) element.textContent = text;
-}
-
-refresh();
-setInterval(refresh, 1000);
+everySecond(refresh);
