@@ -6,6 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { lstat, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { THIRD_PARTY_CALLBACK_PATH } from '@signoff/sdk';
+import { verifyProxy } from '@signoff/simulator/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, repoRoot } from '../../scripts/launch.ts';
 import { packSdk } from '../../scripts/pack-sdk.ts';
@@ -103,8 +105,29 @@ describe('the packed SDK, installed from its tarball', () => {
       return running;
     });
 
-    // The place for the contract kit: run `signoff-simulator verify --proxy <running.proxy.url>
-    // --access-token … --aes-key … --tenant-id …` against this same installed proxy.
-    it.todo('passes the contract kit, signoff-simulator verify (it comes with the simulator work)');
+    // The contract kit plays Signoff's side against a second copy of the installed proxy, whose
+    // callback URL points at the kit's own listener.
+    it('passes the contract kit, check by check', async () => {
+      const callbackPort = await freePort();
+      const config = newConfiguration();
+      const proxy = await startProxyProcess({
+        cwd: folder,
+        file: EXAMPLE_FILE,
+        port: await freePort(),
+        config,
+        callbackUrl: `http://127.0.0.1:${callbackPort}${THIRD_PARTY_CALLBACK_PATH}`,
+        approveAfterMs: 200,
+      });
+      try {
+        const report = await verifyProxy({ proxyUrl: proxy.url, ...config, callbackPort });
+
+        const failed = report.checks.filter((check) => check.outcome !== 'pass');
+        expect(failed).toEqual([]);
+        expect(report.ok).toBe(true);
+        expect(report.checks.length).toBeGreaterThanOrEqual(10);
+      } finally {
+        await proxy.stop();
+      }
+    }, 60_000);
   });
 });
