@@ -6,7 +6,13 @@ import { generateEncodingAesKey } from '@signoff/sdk';
 import { type RunningSimulator, startSimulator } from '@signoff/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/launch.ts';
-import { eventually, type RunningSignoff, startSignoff } from '../fixtures/signoff.ts';
+import {
+  draftOtherSystem,
+  eventually,
+  type RunningSignoff,
+  saveOtherSystemAsDefault,
+  startSignoff,
+} from '../fixtures/signoff.ts';
 
 const accessToken = 'dispatch-retry-token-01';
 const encodingAesKey = generateEncodingAesKey();
@@ -24,9 +30,7 @@ beforeAll(async () => {
     OUTBOUND_ALLOW: `127.0.0.1:${simulatorPort}`,
     DISPATCH_MAX_ATTEMPTS: '3',
   });
-  const draft = (await (
-    await signoff.call('sam', '/api/settings/drafts', { body: { kind: 'other' } })
-  ).json()) as SystemDraft;
+  const draft = await draftOtherSystem(signoff);
   simulator = await startSimulator({
     port: simulatorPort,
     print: () => {},
@@ -39,26 +43,12 @@ beforeAll(async () => {
       },
     },
   });
-  const saved = await signoff.call('sam', '/api/settings', {
-    method: 'PUT',
-    body: {
-      baseVersion: 0,
-      externalEnabled: true,
-      defaultSystemId: draft.id,
-      systems: [
-        {
-          id: draft.id,
-          kind: 'other',
-          name: 'Simulator',
-          submitUrl: `${simulator.url}/third-party`,
-          tenantId: draft.tenantId,
-          accessToken,
-          encodingAesKey,
-        },
-      ],
-    },
+  await saveOtherSystemAsDefault(signoff, draft, {
+    name: 'Simulator',
+    submitUrl: `${simulator.url}/third-party`,
+    accessToken,
+    encodingAesKey,
   });
-  expect(saved.status).toBe(200);
 });
 
 afterAll(async () => {

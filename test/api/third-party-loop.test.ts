@@ -6,7 +6,13 @@ import type { AddressInfo } from 'node:net';
 import type { RequestDetail, SettingsView, SystemDraft } from '@signoff/contracts';
 import { buildCallback, CallbackCrypto, generateEncodingAesKey } from '@signoff/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, type RunningSignoff, startSignoff } from '../fixtures/signoff.ts';
+import {
+  draftOtherSystem,
+  eventually,
+  type RunningSignoff,
+  saveOtherSystemAsDefault,
+  startSignoff,
+} from '../fixtures/signoff.ts';
 
 interface Captured {
   method: string;
@@ -55,29 +61,13 @@ beforeAll(async () => {
   proxyUrl = `http://127.0.0.1:${port}/proxy`;
   signoff = await startSignoff({ OUTBOUND_ALLOW: `127.0.0.1:${port}` });
 
-  draft = (await (
-    await signoff.call('sam', '/api/settings/drafts', { body: { kind: 'other' } })
-  ).json()) as SystemDraft;
-  const saved = await signoff.call('sam', '/api/settings', {
-    method: 'PUT',
-    body: {
-      baseVersion: 0,
-      externalEnabled: true,
-      defaultSystemId: draft.id,
-      systems: [
-        {
-          id: draft.id,
-          kind: 'other',
-          name: 'Acme approvals',
-          submitUrl: proxyUrl,
-          tenantId: draft.tenantId,
-          accessToken,
-          encodingAesKey,
-        },
-      ],
-    },
+  draft = await draftOtherSystem(signoff);
+  await saveOtherSystemAsDefault(signoff, draft, {
+    name: 'Acme approvals',
+    submitUrl: proxyUrl,
+    accessToken,
+    encodingAesKey,
   });
-  expect(saved.status).toBe(200);
   callbackUrl = `${signoff.url}/api/oa/bpms/integration/thirdparty/callback`;
 });
 

@@ -3,25 +3,12 @@
 // endpoint, and recorded on the instance.
 
 import { THIRD_PARTY_PATHS } from '@signoff/sdk';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type RunningApprover,
-  type StartApproverOptions,
-  startApprover,
-} from '../testing/approver.ts';
+import { describe, expect, it } from 'vitest';
+import type { RunningApprover } from '../testing/approver.ts';
 import { submitBody } from '../testing/fixtures.ts';
+import { approverPerTest } from './approver-per-test.ts';
 
-const running: RunningApprover[] = [];
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((approver) => approver.close()));
-});
-
-async function setup(options: StartApproverOptions = {}) {
-  const approver = await startApprover(options);
-  running.push(approver);
-  return approver;
-}
+const setup = approverPerTest();
 
 /** Submits and approves one request; resolves with the decision call's reply and its id. */
 async function submitAndApprove(approver: RunningApprover, applyId = submitBody.applyId) {

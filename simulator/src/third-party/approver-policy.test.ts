@@ -1,25 +1,11 @@
 // Policies over real HTTP: Signoff's submits go to a listening simulator, and the policy's
 // decisions come back to a plain node:http listener that decrypts them with the SDK.
 
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type RunningApprover,
-  type StartApproverOptions,
-  startApprover,
-} from '../testing/approver.ts';
+import { describe, expect, it } from 'vitest';
 import { submitBody } from '../testing/fixtures.ts';
+import { approverPerTest } from './approver-per-test.ts';
 
-const running: RunningApprover[] = [];
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((approver) => approver.close()));
-});
-
-async function setup(options: StartApproverOptions = {}) {
-  const approver = await startApprover(options);
-  running.push(approver);
-  return approver;
-}
+const setup = approverPerTest();
 
 /** A submit with its own applyId and the content fields the rules read. */
 function submitWith(applyId: string, content: Record<string, unknown> = {}, title?: string) {

@@ -2,25 +2,11 @@
 // decisions come back to a plain node:http listener that decrypts them with the SDK.
 
 import { THIRD_PARTY_PATHS } from '@signoff/sdk';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type RunningApprover,
-  type StartApproverOptions,
-  startApprover,
-} from '../testing/approver.ts';
+import { describe, expect, it } from 'vitest';
 import { connectionValues, submitBody } from '../testing/fixtures.ts';
+import { approverPerTest } from './approver-per-test.ts';
 
-const running: RunningApprover[] = [];
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((approver) => approver.close()));
-});
-
-async function setup(options: StartApproverOptions = {}) {
-  const approver = await startApprover(options);
-  running.push(approver);
-  return approver;
-}
+const setup = approverPerTest();
 
 describe('third-party approver: access check', () => {
   it('refuses every call while no connection is configured', async () => {
