@@ -1,7 +1,7 @@
 // Dispatch failures against the simulator's third-party approver with faults on demand: a
 // submit that fails twice with 5xx and then succeeds reaches the approver exactly once; one that
 // keeps failing ends in dispatch_failed with the error, and an explicit retry sends it again.
-import type { RequestDetail, SystemDraft } from '@signoff/contracts';
+import type { RequestDetail } from '@signoff/contracts';
 import { generateEncodingAesKey } from '@signoff/sdk';
 import { type RunningSimulator, startSimulator } from '@signoff/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
