@@ -27,7 +27,10 @@ function step(title: string, command: string, args: string[]): boolean {
 // A file-filtered run (npm test -- path) is for development: skip the whole-repo checks.
 if (extraArgs.length === 0) {
   for (const [title, args] of [
-    ['Lint and format (Biome)', ['node_modules/@biomejs/biome/bin/biome', 'check', '--error-on-warnings', '.']],
+    [
+      'Lint and format (Biome)',
+      ['node_modules/@biomejs/biome/bin/biome', 'check', '--error-on-warnings', '.'],
+    ],
     ['Type check (tsc)', ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']],
   ] as const) {
     if (step(title, process.execPath, [...args])) passed += 1;
