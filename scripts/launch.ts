@@ -161,7 +161,14 @@ export async function launchLoop(options: LoopOptions): Promise<Launched[]> {
           DATA_DIR: options.dataDir,
           DEV_SIGN_IN: 'true',
           CORS_ORIGINS: `${demoUrl},http://localhost:${options.ports.demo}`,
-          OUTBOUND_ALLOW: `${host}:${options.ports.simulator},localhost:${options.ports.simulator}`,
+          // The simulator, plus whatever the user allows (their own proxy on this machine).
+          OUTBOUND_ALLOW: [
+            `${host}:${options.ports.simulator}`,
+            `localhost:${options.ports.simulator}`,
+            process.env.OUTBOUND_ALLOW ?? '',
+          ]
+            .filter(Boolean)
+            .join(','),
           ...options.extraServerEnv,
         },
       }),

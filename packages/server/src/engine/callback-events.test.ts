@@ -130,14 +130,27 @@ describe('CallbackEventService.record', () => {
     expect(await historyOf(store.db, id)).toEqual([]);
   });
 
-  it('does not apply a decision about another instance of the same request', async () => {
+  it('refuses a decision about another instance of the same request, and keeps nothing', async () => {
     const id = await insertRequest(store.db, { state: 'pending', externalId: 'inst-1' });
 
-    const { outcome } = await service.record(SYSTEM, event({ applyId: id, externalId: 'inst-2' }));
+    const refused = service.record(SYSTEM, event({ applyId: id, externalId: 'inst-2' }));
 
-    expect(outcome).toBe('no_change');
+    await expect(refused).rejects.toMatchObject({ status: 400 });
     expect(await stateOfRequest(store.db, id)).toBe('pending');
-    expect((await historyOf(store.db, id))[0]?.note).toContain('instance inst-2, not inst-1');
+    expect(await historyOf(store.db, id)).toEqual([]);
+    const kept = await store.db.selectFrom('callback_events').selectAll().execute();
+    expect(kept).toEqual([]);
+  });
+
+  it('refuses a decision whose applyId and instance name two different requests', async () => {
+    const a = await insertRequest(store.db, { state: 'pending', externalId: 'inst-a' });
+    const b = await insertRequest(store.db, { state: 'pending', externalId: 'inst-b' });
+
+    const refused = service.record(SYSTEM, event({ applyId: a, externalId: 'inst-b' }));
+
+    await expect(refused).rejects.toMatchObject({ status: 400 });
+    expect(await stateOfRequest(store.db, a)).toBe('pending');
+    expect(await stateOfRequest(store.db, b)).toBe('pending');
   });
 
   it('records an approver’s intermediate decision in the history only', async () => {

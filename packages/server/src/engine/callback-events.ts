@@ -3,6 +3,7 @@
 // decision that outran the reply to its submit waits in the table until its instance is known.
 import type { Logger } from 'pino';
 import type { NormalisedEvent } from '../connectors/types.ts';
+import { ApiError } from '../http/errors.ts';
 import type { Db, Store } from '../store/db.ts';
 import type { RequestRow } from '../store/schema.ts';
 import type { RequestEvent } from './state-machine.ts';
@@ -79,6 +80,16 @@ export class CallbackEventService {
       if (!claimed) return { outcome: 'duplicate' };
 
       const found = await findRequest(tx, systemId, event);
+      if (found === 'mismatch') {
+        // Refused rather than recorded: the sender must learn that this decision did not land.
+        // Throwing rolls the claim back, so a corrected redelivery is not taken for a duplicate.
+        throw new ApiError(
+          400,
+          'validation_failed',
+          'The callback names a request (applyId) and an instance (processInstanceId) that do ' +
+            'not belong together; nothing was applied.',
+        );
+      }
       if (found === 'other_system') {
         await closeEvent(tx, systemId, event.eventKey, null, 'no_change', now);
         return { outcome: 'no_change' };
@@ -197,7 +208,7 @@ async function findRequest(
   tx: Db,
   systemId: string,
   event: NormalisedEvent,
-): Promise<RequestRow | 'other_system' | undefined> {
+): Promise<RequestRow | 'other_system' | 'mismatch' | undefined> {
   if (event.externalId !== null) {
     const byInstance = await tx
       .selectFrom('requests')
@@ -205,7 +216,10 @@ async function findRequest(
       .where('system_id', '=', systemId)
       .where('external_id', '=', event.externalId)
       .executeTakeFirst();
-    if (byInstance) return byInstance;
+    if (byInstance) {
+      // An event that carries both ids must name one request with both.
+      return event.applyId !== null && event.applyId !== byInstance.id ? 'mismatch' : byInstance;
+    }
   }
   if (event.applyId === null) return undefined;
 
@@ -216,6 +230,7 @@ async function findRequest(
     .executeTakeFirst();
   // A system may only decide the requests bound to it, whatever id its event carries.
   if (byId && byId.system_id !== systemId) return 'other_system';
+  if (byId?.external_id != null && event.externalId !== null) return 'mismatch';
   return byId;
 }
 
