@@ -33,7 +33,7 @@ interface Delivery {
   payload: unknown;
 }
 
-type Answer = { status: number; body: unknown };
+type Answer = { status: number; body: unknown; headers?: Record<string, string> };
 
 /**
  * Opens the callback independently of the SDK (Node's SHA-1 and AES with padding off), as a
@@ -79,7 +79,7 @@ async function startReceiver(answers: Array<() => Promise<Answer> | Answer>) {
       }
       deliveries.push({ query, payload: opened });
       const answer = await (answers[deliveries.length - 1] ?? acknowledge)();
-      response.writeHead(answer.status, { 'content-type': 'application/json' });
+      response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
       response.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
     });
   });
@@ -231,6 +231,7 @@ describe('sendCallback', () => {
 
     expect(error).toMatchObject({ code: 'network_error', attempts: 2 });
     expect(error.cause).toBeInstanceOf(Error);
+    expect(error.message).toMatch(/ECONNREFUSED/);
   });
 
   it('uses the fetch it is given', async () => {
@@ -260,5 +261,101 @@ describe('sendCallback', () => {
     }).catch((reason: unknown) => reason);
 
     expect(error).toMatchObject({ code: 'invalid_key' });
+  });
+
+  it.each([
+    ['a comment over 4000 characters', { comment: 'x'.repeat(4001) }, /comment/],
+    ['no approver', { approver: undefined }, /approver/],
+  ])(
+    'refuses a payload with %s as invalid_payload, sending nothing',
+    async (_name, change, field) => {
+      const receiver = await startReceiver([]);
+      const invalid = { ...payload, ...change } as CallbackPayload;
+
+      const error = await sendFailure({ ...config, callbackUrl: receiver.url, payload: invalid });
+
+      expect(error).toMatchObject({ code: 'invalid_payload', attempts: 0 });
+      expect(error.message).toMatch(field);
+      expect(receiver.deliveries).toHaveLength(0);
+    },
+  );
+
+  it('does not follow a redirect, and names it without retrying', async () => {
+    const receiver = await startReceiver([
+      () => ({ status: 302, body: {}, headers: { location: 'https://elsewhere.test/cb' } }),
+    ]);
+
+    const error = await sendFailure({ ...config, ...fast, callbackUrl: receiver.url, payload });
+
+    expect(error).toMatchObject({ code: 'http_error', status: 302, attempts: 1 });
+    expect(error.message).toMatch(/redirect to https:\/\/elsewhere\.test\/cb/);
+    expect(receiver.deliveries).toHaveLength(1);
+  });
+
+  it('retries HTTP 429, waiting as long as Retry-After says', async () => {
+    const receiver = await startReceiver([
+      () => ({ status: 429, body: {}, headers: { 'retry-after': '0' } }),
+      acknowledge,
+    ]);
+    const started = Date.now();
+
+    // A backoff this long would time the test out: only Retry-After: 0 lets it pass quickly.
+    const result = await sendCallback({
+      ...config,
+      retryDelayMs: 60_000,
+      maxRetryDelayMs: 60_000,
+      callbackUrl: receiver.url,
+      payload,
+    });
+
+    expect(result).toEqual({ status: 200, attempts: 2 });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('caps a long Retry-After at maxRetryDelayMs', async () => {
+    const receiver = await startReceiver([
+      () => ({ status: 429, body: {}, headers: { 'retry-after': '3600' } }),
+      acknowledge,
+    ]);
+
+    const result = await sendCallback({ ...config, ...fast, callbackUrl: receiver.url, payload });
+
+    expect(result.attempts).toBe(2);
+  });
+
+  it('stops reading a reply past 64 KiB', async () => {
+    const chunk = new Uint8Array(16 * 1024).fill(32);
+    let pulled = 0;
+    // A 1 MiB reply: the sender should stop a chunk past the cap, not read it all.
+    const large: typeof fetch = async () =>
+      new Response(
+        new ReadableStream({
+          pull: (controller) => {
+            pulled++;
+            if (pulled > 64) controller.close();
+            else controller.enqueue(chunk);
+          },
+        }),
+      );
+
+    const error = await sendFailure({
+      ...config,
+      callbackUrl: 'https://signoff.test/cb',
+      payload,
+      fetch: large,
+    });
+
+    expect(error.code).toBe('invalid_reply');
+    expect(pulled).toBeLessThan(10);
+  });
+
+  it('refuses a callbackUrl that is not http or https before sending', async () => {
+    const error = await sendCallback({
+      ...config,
+      callbackUrl: 'file:///etc/passwd',
+      payload,
+    }).catch((reason: unknown) => reason);
+
+    expect(error).toBeInstanceOf(TypeError);
   });
 });

@@ -154,4 +154,20 @@ describe('createCallbackClient', () => {
       createCallbackClient({ ...config, ...override, callbackUrl: 'http://127.0.0.1:9/cb' }),
     ).toThrow(expect.objectContaining({ code: 'invalid_key' }));
   });
+
+  it.each([
+    ['retries NaN', { retries: Number.NaN }, /retries .*NaN.*unset environment variable/],
+    ['retries 1.5', { retries: 1.5 }, /retries must be a finite non-negative integer/],
+    ['retryDelayMs Infinity', { retryDelayMs: Number.POSITIVE_INFINITY }, /retryDelayMs/],
+    ['maxRetryDelayMs -1', { maxRetryDelayMs: -1 }, /maxRetryDelayMs/],
+    ['timeoutMs as a string', { timeoutMs: '1000' as unknown as number }, /timeoutMs .*"1000"/],
+    ['an ftp callbackUrl', { callbackUrl: 'ftp://signoff.test/cb' }, /callbackUrl must use http/],
+    ['a callbackUrl that is not a URL', { callbackUrl: 'signoff.test/cb' }, /callbackUrl/],
+  ])('refuses %s when created, with a TypeError', (_name, override, message) => {
+    expect(() =>
+      createCallbackClient({ ...config, callbackUrl: 'http://127.0.0.1:9/cb', ...override }),
+    ).toThrow(
+      expect.objectContaining({ name: 'TypeError', message: expect.stringMatching(message) }),
+    );
+  });
 });

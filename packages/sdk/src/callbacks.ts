@@ -5,6 +5,7 @@
 
 import { CallbackCrypto } from './callback-crypto.ts';
 import {
+  checkDelivery,
   type SendCallbackOptions,
   type SendCallbackResult,
   sendCallback,
@@ -61,9 +62,10 @@ export interface CallbackClient {
 }
 
 /**
- * Creates a client for one configuration. The keys are checked here, so a typo fails at start-up
- * rather than at the first decision. Each call resolves once Signoff has stored the decision and
- * throws `CallbackSendError` when it did not (after retrying network errors and HTTP 5xx).
+ * Creates a client for one configuration. The keys, the URL and the delivery settings are checked
+ * here, so a typo fails at start-up rather than at the first decision. Each call resolves once
+ * Signoff has stored the decision and throws `CallbackSendError` when it did not (after retrying
+ * network errors, HTTP 429 and 5xx).
  */
 export function createCallbackClient(options: CallbackClientOptions): CallbackClient {
   // Throws CallbackCryptoError('invalid_key') for an empty token or tenant id or a bad key.
@@ -72,6 +74,7 @@ export function createCallbackClient(options: CallbackClientOptions): CallbackCl
     encodingAesKey: options.encodingAesKey,
     ownerKey: options.tenantId,
   });
+  checkDelivery(options);
   const { callbackUrl, accessToken, encodingAesKey, tenantId, ...delivery } = options;
 
   const send = async (

@@ -1,5 +1,5 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProxyListener } from './node.ts';
 import type { ProxyOptions } from './proxy.ts';
@@ -47,6 +47,25 @@ function postChunked(url: string, chunks: string[]): Promise<{ status: number; b
     outgoing.on('error', reject);
     for (const chunk of chunks) outgoing.write(chunk);
     outgoing.end();
+  });
+}
+
+/** Sends one raw HTTP/1.1 request with the given Host line, and returns the status it got. */
+function rawStatus(base: string, target: string, host: string): Promise<number> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let text = '';
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    socket.on('end', () => resolve(Number(text.split(' ')[1])));
+    socket.on('error', reject);
+    const body = JSON.stringify({ checkEvent: 'connectivity' });
+    socket.end(
+      `POST ${target} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+    );
   });
 }
 
@@ -141,5 +160,29 @@ describe('createProxyListener', () => {
 
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it.each(['[bad', 'a b', 'x:99999', ':80', '@', '', 'user@host'])(
+    'serves a call whose Host header is %j, and keeps serving',
+    async (host) => {
+      const base = await serve(proxyOptions().options);
+      const target = `${THIRD_PARTY_PATHS.connect}?${signoffQuery()}`;
+
+      const status = await rawStatus(base, target, host);
+      const next = await post(base, THIRD_PARTY_PATHS.connect, { checkEvent: 'connectivity' });
+
+      expect(status).toBe(200);
+      expect(next.status).toBe(200);
+    },
+  );
+
+  it('answers 400 JSON to a request target that is not a URL, and keeps serving', async () => {
+    const base = await serve(proxyOptions().options);
+
+    const status = await rawStatus(base, 'http://[bad/connect', 'localhost');
+    const next = await post(base, THIRD_PARTY_PATHS.connect, { checkEvent: 'connectivity' });
+
+    expect(status).toBe(400);
+    expect(next.status).toBe(200);
   });
 });

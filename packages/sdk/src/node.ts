@@ -15,19 +15,30 @@ export type ProxyListener = (request: IncomingMessage, response: ServerResponse)
 export function createProxyListener(options: ProxyOptions): ProxyListener {
   const handle = createProxyHandler(options);
   return (request, response) => {
-    handle(toWebRequest(request))
+    let webRequest: Request;
+    try {
+      webRequest = toWebRequest(request);
+    } catch {
+      // A request target the WHATWG URL parser refuses; the core never saw it.
+      writeError(response, 400, 'INVALID_REQUEST', 'The request target is not a valid path.');
+      return;
+    }
+    handle(webRequest)
       .then((reply) => writeReply(reply, response))
-      .catch((error: unknown) => {
-        // Only a broken connection gets here: the core answers every failure of its own.
-        if (!response.headersSent) response.writeHead(500);
-        response.destroy(error instanceof Error ? error : undefined);
+      .catch(() => {
+        // The core answers its own failures, so this is a fault of the adapter or the socket.
+        writeError(response, 500, 'PROXY_ERROR', 'The proxy failed to handle the call.');
       });
   };
 }
 
+/**
+ * Converts a Node request to a WHATWG one. The URL is built on a fixed origin from the request
+ * target alone: the core routes on path and query, and the Host header is whatever the client
+ * sent, so parsing it would let one malformed header throw.
+ */
 function toWebRequest(request: IncomingMessage): Request {
-  // The host only completes the URL; the core reads nothing but its path and query.
-  const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`);
+  const url = new URL(requestPath(request.url));
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {
     if (value === undefined) continue;
@@ -42,6 +53,18 @@ function toWebRequest(request: IncomingMessage): Request {
     // Required by Node's fetch for a streamed body.
     duplex: 'half',
   } as RequestInit);
+}
+
+const FIXED_ORIGIN = 'http://signoff-proxy.invalid';
+
+/**
+ * The path and query of a request target. An origin-form target (`/x?y`) is kept as it is, even
+ * when it starts with `//`; an absolute-form one (`http://host/x`) gives up its origin.
+ */
+function requestPath(target = '/'): string {
+  if (target.startsWith('/')) return `${FIXED_ORIGIN}${target}`;
+  const absolute = new URL(target);
+  return `${FIXED_ORIGIN}${absolute.pathname}${absolute.search}`;
 }
 
 /**
@@ -74,6 +97,25 @@ function bodyStream(request: IncomingMessage): ReadableStream<Uint8Array> {
       request.resume();
     },
   });
+}
+
+/** Answers a JSON error, or drops the connection when a reply has already begun. */
+function writeError(response: ServerResponse, status: number, code: string, message: string) {
+  try {
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
+    const body = Buffer.from(JSON.stringify({ success: false, code, message }));
+    response.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': String(body.length),
+    });
+    response.end(body);
+  } catch {
+    // Nothing is left to answer on: the socket is gone. Throwing here would end the process.
+    response.destroy();
+  }
 }
 
 async function writeReply(reply: Response, response: ServerResponse): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createProxyHandler, createProxyRoutes } from './proxy.ts';
+import { createProxyHandler, createProxyRoutes, type SubmitAccepted } from './proxy.ts';
 import {
   ACCESS_TOKEN,
   content,
@@ -186,17 +186,50 @@ describe('createProxyHandler', () => {
       expect(onError).toHaveBeenCalledWith(failure, expect.any(Request));
     });
 
-    it('answers 500 when the handler returns no instance id', async () => {
-      const { options } = proxyOptions(
-        { submit: async () => ({ processInstanceId: '' }) },
-        { onError: () => {} },
-      );
+    it.each([
+      ['no instance id', { processInstanceId: '' }, /reply\.processInstanceId/],
+      ['an instance id over 256 characters', { processInstanceId: 'p'.repeat(257) }, /256/],
+      [
+        'a refusal without a boolean retryable',
+        { success: false, code: 'BUSY', message: 'later' },
+        /reply\.retryable/,
+      ],
+    ])(
+      'answers 500 PROXY_ERROR, not retryable, when the handler returns %s',
+      async (_name, reply, reason) => {
+        const onError = vi.fn();
+        const { options } = proxyOptions(
+          { submit: async () => reply as SubmitAccepted },
+          { onError },
+        );
+
+        const response = await createProxyHandler(options)(
+          post(THIRD_PARTY_PATHS.create, submitBody),
+        );
+
+        const { status, body } = await answer(response);
+        expect(status).toBe(500);
+        expect(body).toMatchObject({ success: false, code: 'PROXY_ERROR', retryable: false });
+        expect(body.message).toMatch(/breaks the contract/);
+        expect(onError).toHaveBeenCalledWith(
+          expect.objectContaining({ message: expect.stringMatching(reason) }),
+          expect.any(Request),
+        );
+      },
+    );
+
+    it('accepts an instance id of exactly 256 characters', async () => {
+      const processInstanceId = 'p'.repeat(256);
+      const { options } = proxyOptions({ submit: async () => ({ processInstanceId }) });
 
       const response = await createProxyHandler(options)(
         post(THIRD_PARTY_PATHS.create, submitBody),
       );
 
-      expect(response.status).toBe(500);
+      expect(await answer(response)).toEqual({
+        status: 200,
+        body: { success: true, processInstanceId },
+      });
     });
 
     it.each([
@@ -416,5 +449,16 @@ describe('createProxyRoutes', () => {
       '/oa/signoff/processinstance/get',
       '/oa/signoff/processinstance/terminate',
     ]);
+  });
+
+  it.each([
+    ['timestampWindowMs NaN', { timestampWindowMs: Number.NaN }, /unset environment variable/],
+    ['timestampWindowMs -1', { timestampWindowMs: -1 }, /timestampWindowMs/],
+    ['bodyLimitBytes Infinity', { bodyLimitBytes: Number.POSITIVE_INFINITY }, /bodyLimitBytes/],
+    ['bodyLimitBytes as a string', { bodyLimitBytes: '4096' as unknown as number }, /"4096"/],
+  ])('refuses %s when created, with a TypeError', (_name, extra, message) => {
+    expect(() => createProxyRoutes(proxyOptions({}, extra).options)).toThrow(
+      expect.objectContaining({ name: 'TypeError', message: expect.stringMatching(message) }),
+    );
   });
 });

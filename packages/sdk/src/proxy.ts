@@ -5,6 +5,7 @@
 
 import type { z } from 'zod';
 import { DEFAULT_TIMESTAMP_WINDOW_MS, verifyProxyCall } from './access.ts';
+import { nonNegativeOption } from './options.ts';
 import {
   CONNECT_SUCCESS,
   type ConnectReply,
@@ -17,6 +18,7 @@ import {
   type SubmitContent,
   type SubmitRequest,
   submitContentSchema,
+  submitReplySchema,
   submitRequestSchema,
   type TerminateReply,
   type TerminateRequest,
@@ -119,17 +121,13 @@ export function createProxyRoutes(options: ProxyOptions): Map<string, ProxyHandl
       call(submitRequestSchema, async (body) => {
         const content = parseContent(body.content);
         if (!content.ok) return content.response;
-        const outcome = await handlers.submit(body, content.value);
+        const outcome = checkSubmitOutcome(await handlers.submit(body, content.value));
         if (isDeclined(outcome)) {
           // HTTP 200: the call worked, the approval system declined. `retryable` tells Signoff.
           const { code, message, retryable } = outcome;
           return json(200, { success: false, code, message, retryable });
         }
         const { processInstanceId } = outcome;
-        if (typeof processInstanceId !== 'string' || processInstanceId === '') {
-          // Caught below like any handler error: logged, and answered 500 so Signoff retries.
-          throw new TypeError('handlers.submit returned no processInstanceId');
-        }
         return json(200, { success: true, processInstanceId });
       }),
     ],
@@ -158,8 +156,17 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
  * timestamp), body size, JSON, schema. The logic sees only a validated body.
  */
 function callRunner(options: ProxyOptions) {
-  const limit = options.bodyLimitBytes ?? MAX_THIRD_PARTY_REQUEST_BYTES;
-  const windowMs = options.timestampWindowMs ?? DEFAULT_TIMESTAMP_WINDOW_MS;
+  const limit = nonNegativeOption(
+    'bodyLimitBytes',
+    options.bodyLimitBytes,
+    MAX_THIRD_PARTY_REQUEST_BYTES,
+    true,
+  );
+  const windowMs = nonNegativeOption(
+    'timestampWindowMs',
+    options.timestampWindowMs,
+    DEFAULT_TIMESTAMP_WINDOW_MS,
+  );
   const now = options.now ?? Date.now;
   const onError = options.onError ?? ((caught: unknown) => console.error(caught));
 
@@ -207,11 +214,15 @@ function callRunner(options: ProxyOptions) {
           // A failing error reporter must not take the reply down with it.
         }
         // The error itself stays in the proxy's log: its message may hold internal details.
+        // A handler's malformed reply is a bug that a resend would only repeat.
+        const bug = caught instanceof HandlerReplyError;
         return json(500, {
           success: false,
           code: 'PROXY_ERROR',
-          message: 'The proxy failed to handle the call; its log has the details.',
-          retryable: true,
+          message: bug
+            ? 'The submit handler returned a reply that breaks the contract; see the proxy log.'
+            : 'The proxy failed to handle the call; its log has the details.',
+          retryable: !bug,
         });
       }
     };
@@ -292,6 +303,33 @@ function normaliseBasePath(basePath = ''): string {
   const trimmed = basePath.replace(/\/+$/, '');
   if (trimmed === '') return '';
   return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+}
+
+/** A submit handler's reply that breaks the contract: a bug in the proxy, not an outage. */
+class HandlerReplyError extends TypeError {
+  override name = 'HandlerReplyError';
+}
+
+/**
+ * Holds a handler's reply to the schema Signoff reads it with, plus a boolean `retryable` on a
+ * refusal, so the proxy never answers what Signoff (or its own callback client) would refuse.
+ */
+function checkSubmitOutcome(outcome: unknown): SubmitAccepted | SubmitDeclined {
+  const candidate =
+    typeof outcome === 'object' && outcome !== null && !('success' in outcome)
+      ? { ...outcome, success: true }
+      : outcome;
+  const parsed = submitReplySchema.safeParse(candidate);
+  const problems = parsed.success ? [] : describeIssues(parsed.error, 'reply').split('; ');
+  if (parsed.success && !parsed.data.success && typeof parsed.data.retryable !== 'boolean') {
+    problems.push('reply.retryable: must be a boolean on a refusal');
+  }
+  if (problems.length > 0) {
+    throw new HandlerReplyError(
+      `handlers.submit returned an invalid reply: ${problems.join('; ')}`,
+    );
+  }
+  return outcome as SubmitAccepted | SubmitDeclined;
 }
 
 function isDeclined(outcome: SubmitAccepted | SubmitDeclined): outcome is SubmitDeclined {

@@ -7,6 +7,7 @@ import {
   connectRequestSchema,
   getReplySchema,
   getRequestSchema,
+  MAX_CALLBACK_ID_LENGTH,
   operateTimeToDate,
   parseSubmitContent,
   proxyQuerySchema,
@@ -195,6 +196,8 @@ describe('submitReplySchema', () => {
 
   it('rejects success without an instance id, and a failure without a code', () => {
     expect(submitReplySchema.safeParse({ success: true }).success).toBe(false);
+    const long = { success: true, processInstanceId: 'p'.repeat(MAX_CALLBACK_ID_LENGTH + 1) };
+    expect(submitReplySchema.safeParse(long).success).toBe(false);
     expect(submitReplySchema.safeParse({ success: false, message: 'no' }).success).toBe(false);
   });
 });

@@ -95,12 +95,12 @@ export const submitRequestSchema = z.object({
  *
  * ```json
  * {
- *   "resourceType": "TABLE",
+ *   "resourceType": "table",
  *   "resource": { "id": "db.sales.orders", "name": "orders" },
- *   "permission": "SELECT",
+ *   "permission": "read",
  *   "grantees": [{ "userId": "u-1", "userName": "Li Lei",
  *                  "period": { "periodType": "DAYS_30", "periodEnd": "2022-07-01" } }],
- *   "environment": "PROD",
+ *   "environment": "prod",
  *   "project": "sales",
  *   "reason": "Quarterly report"
  * }
@@ -110,13 +110,13 @@ export const submitRequestSchema = z.object({
  * fields are kept, so Signoff can add metadata without breaking a proxy that validates this.
  */
 export const submitContentSchema = z.looseObject({
-  /** Kind of resource, such as `TABLE`, `DATASOURCE` or `API`. */
+  /** Kind of resource; Signoff sends `table`, `column` or `api`. */
   resourceType: z.string().min(1),
   resource: z.looseObject({
     id: z.string().min(1),
     name: z.string(),
   }),
-  /** What is asked for on the resource, such as `SELECT`. */
+  /** What is asked for on the resource; Signoff sends `read`, `write` or `export`. */
   permission: z.string().min(1),
   grantees: z
     .array(
@@ -144,7 +144,8 @@ export const submitContentSchema = z.looseObject({
 export const submitReplySchema = z.discriminatedUnion('success', [
   z.looseObject({
     success: z.literal(true),
-    processInstanceId: z.string().min(1),
+    // Bounded like the callback's id, so Signoff never stores an instance it cannot be told about.
+    processInstanceId: callbackId,
   }),
   z.looseObject({
     success: z.literal(false),
