@@ -90,6 +90,8 @@ const allChecks = [
   'wrong Access Token refused',
   'stale timestamp refused',
   'submit',
+  'submit with a wrong Access Token refused',
+  'submit with a stale timestamp refused',
   'repeated submit, same instance',
   'callback received',
   'callback signature',
@@ -117,7 +119,7 @@ describe('signoff-simulator verify', () => {
       `Callback URL (set it as the proxy's callback address): ${callbackUrlAt(port)}`,
     );
     expect(run.outcomes).toEqual(Object.fromEntries(allChecks.map((name) => [name, 'PASS'])));
-    expect(run.stdout).toMatch(/10 passed, 0 failed, 0 skipped: the proxy keeps/);
+    expect(run.stdout).toMatch(/12 passed, 0 failed, 0 skipped: the proxy keeps/);
     expect(run.code).toBe(0);
   });
 
@@ -176,7 +178,77 @@ describe('signoff-simulator verify', () => {
     );
     expect(run.outcomes).toEqual(expected);
     expect(run.lines[check]).toMatch(explanation);
-    expect(run.stdout).toMatch(/9 passed, 1 failed, 0 skipped: the proxy does not keep/);
+    expect(run.stdout).toMatch(/11 passed, 1 failed, 0 skipped: the proxy does not keep/);
+    expect(run.code).toBe(1);
+  });
+
+  const submitRefusals = [
+    'submit with a wrong Access Token refused',
+    'submit with a stale timestamp refused',
+  ];
+  const afterSubmit = allChecks.slice(allChecks.indexOf('repeated submit, same instance'));
+
+  it.each<[ProxyFault, Record<string, RegExp>, string[]]>([
+    [
+      'token-checked-on-connect-only',
+      {
+        'submit with a wrong Access Token refused':
+          /accepted a submit with a wrong Access Token .*applyId kit-wrong-token-.*on the connection test only/,
+        'submit with a stale timestamp refused': /accepted a submit with a timestamp an hour old/,
+      },
+      [],
+    ],
+    [
+      'redirect',
+      {
+        'connection test':
+          /HTTP 307, a redirect to \/moved\/.*Signoff does not follow redirects; serve the calls at the URL you configure/,
+        submit: /HTTP 307, a redirect/,
+      },
+      ['wrong Access Token refused', 'stale timestamp refused', ...submitRefusals, ...afterSubmit],
+    ],
+    [
+      'long-instance-id',
+      { submit: /processInstanceId is 300 characters long; a callback carries at most 256/ },
+      afterSubmit,
+    ],
+    [
+      'large-connect-reply',
+      {
+        'connection test': /answered with a body of more than 64 KiB, past the most Signoff reads/,
+      },
+      ['wrong Access Token refused', 'stale timestamp refused'],
+    ],
+    [
+      'reset-connect',
+      { 'connection test': /no reply from POST .*: connection reset: [A-Z_]+\.$/ },
+      ['wrong Access Token refused', 'stale timestamp refused'],
+    ],
+    [
+      'html-on-wrong-token',
+      {
+        'wrong Access Token refused':
+          /connection test with a wrong Access Token was answered HTTP 200 with an HTML page: .*the contract's refusal is HTTP 401/,
+        'submit with a wrong Access Token refused': /answered HTTP 200 with an HTML page/,
+      },
+      [],
+    ],
+  ])('catches a proxy with %s and names it', async (fault, failures, skipped) => {
+    const port = await freePort();
+    const proxy = await startBrokenProxy({ keys, callbackUrl: callbackUrlAt(port), fault });
+    running.push(proxy);
+
+    const run = await runKit(kitArgs(proxy.url, port));
+
+    const outcomeOf = (name: string) =>
+      name in failures ? 'FAIL' : skipped.includes(name) ? 'SKIP' : 'PASS';
+    expect(run.outcomes).toEqual(
+      Object.fromEntries(allChecks.map((name) => [name, outcomeOf(name)])),
+    );
+    for (const [check, explanation] of Object.entries(failures)) {
+      expect(run.lines[check]).toMatch(explanation);
+    }
+    expect(run.stdout).not.toMatch(/not JSON|Start the proxy/);
     expect(run.code).toBe(1);
   });
 
@@ -199,7 +271,7 @@ describe('signoff-simulator verify', () => {
     expect(run.outcomes['callback received']).toBe('FAIL');
     expect(run.lines['callback received']).toContain(`within 1 s`);
     expect(run.outcomes['callback payload']).toBe('SKIP');
-    expect(run.stdout).toMatch(/5 passed, 1 failed, 4 skipped/);
+    expect(run.stdout).toMatch(/7 passed, 1 failed, 4 skipped/);
     expect(run.code).toBe(1);
   });
 
@@ -211,7 +283,8 @@ describe('signoff-simulator verify', () => {
     expect(run.lines['connection test']).toMatch(/no reply from POST .*: ECONNREFUSED/);
     expect(run.outcomes.submit).toBe('FAIL');
     expect(Object.keys(run.outcomes)).toEqual(allChecks);
-    expect(run.stdout).toMatch(/0 passed, 4 failed, 6 skipped/);
+    expect(run.outcomes['wrong Access Token refused']).toBe('SKIP');
+    expect(run.stdout).toMatch(/0 passed, 2 failed, 10 skipped/);
     expect(run.code).toBe(1);
   });
 

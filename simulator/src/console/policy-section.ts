@@ -35,7 +35,7 @@ export function renderPolicySection(policy: Policy) {
         hint: 'Comma-separated: the project field of the content.',
       })}
       ${field('permissions', 'Reject permissions', rejectWhen.permissions.join(', '), {
-        hint: 'Comma-separated, such as SELECT: the permission field of the content.',
+        hint: 'Comma-separated, such as read or export: the permission field of the content.',
       })}
       ${field('titlePattern', 'Reject titles matching', rejectWhen.titlePattern, {
         hint: 'A regular expression, ignoring case, such as ^export.',

@@ -1,5 +1,6 @@
 import {
   CONNECT_SUCCESS,
+  MAX_CALLBACK_ID_LENGTH,
   REFUSAL_CODES,
   type RefusalCode,
   refusalSchema,
@@ -7,7 +8,14 @@ import {
   submitReplySchema,
   THIRD_PARTY_PATHS,
 } from '@signoff/sdk';
-import { callUrl, type ProxyReply, type ProxyTarget, postToProxy, snippet } from './proxy-calls.ts';
+import {
+  bodyKind,
+  callUrl,
+  type ProxyReply,
+  type ProxyTarget,
+  postToProxy,
+  snippet,
+} from './proxy-calls.ts';
 
 /** Every check the kit makes, in the order it reports them. */
 export const CHECK_NAMES = {
@@ -15,6 +23,8 @@ export const CHECK_NAMES = {
   'wrong-token-refused': 'wrong Access Token refused',
   'stale-timestamp-refused': 'stale timestamp refused',
   submit: 'submit',
+  'submit-wrong-token-refused': 'submit with a wrong Access Token refused',
+  'submit-stale-timestamp-refused': 'submit with a stale timestamp refused',
   'idempotent-submit': 'repeated submit, same instance',
   'callback-received': 'callback received',
   'callback-signature': 'callback signature',
@@ -37,33 +47,70 @@ export function checkResult(id: CheckId, outcome: CheckResult['outcome'], detail
   return { id, name: CHECK_NAMES[id], outcome, detail } satisfies CheckResult;
 }
 
-/** 1. The connection test passes only with `checkResult` exactly `success`. */
-export async function checkConnectionTest(target: ProxyTarget): Promise<CheckResult> {
+/**
+ * 1. The connection test passes only with `checkResult` exactly `success`. `answered` says whether
+ * the proxy took the call at all (a 2xx JSON reply): only then can a refusal of a wrong call mean
+ * anything.
+ */
+export async function checkConnectionTest(
+  target: ProxyTarget,
+): Promise<{ result: CheckResult; answered: boolean }> {
   const path = THIRD_PARTY_PATHS.connect;
   const reply = await postToProxy(target, path, { checkEvent: 'connectivity' });
   const problem = unusable(reply, target, path);
-  if (problem) return checkResult('connection-test', 'fail', problem);
+  if (problem) return { result: checkResult('connection-test', 'fail', problem), answered: false };
 
   const value = (reply as { json: unknown }).json as { checkResult?: unknown } | undefined;
   if (value?.checkResult === CONNECT_SUCCESS) {
-    return checkResult('connection-test', 'pass', 'the reply is {"checkResult":"success"}.');
+    const result = checkResult(
+      'connection-test',
+      'pass',
+      'the reply is {"checkResult":"success"}.',
+    );
+    return { result, answered: true };
   }
   const got = value?.checkResult === undefined ? 'missing' : JSON.stringify(value.checkResult);
-  return checkResult(
+  const result = checkResult(
     'connection-test',
     'fail',
     `checkResult is ${got}; only "success", exactly, passes. Answer {"checkResult":"success"} ` +
       'when the proxy is ready to take submits.',
   );
+  return { result, answered: true };
 }
 
-/** 2. A wrong Access Token, or a timestamp an hour old, is refused with the contract's 401. */
-export async function checkRefusal(
-  target: ProxyTarget,
-  kind: 'wrong-token' | 'stale-timestamp',
-): Promise<CheckResult> {
-  const wrongToken = kind === 'wrong-token';
-  const id = wrongToken ? 'wrong-token-refused' : 'stale-timestamp-refused';
+/** A call sent with one wrong value, to see it refused. */
+export interface RefusalProbe {
+  /** What was wrong with it: the Access Token, or the timestamp. */
+  kind: 'wrong-token' | 'stale-timestamp';
+  call: 'connection test' | 'submit';
+  /** A submit's body carries a fresh applyId, so that a wrong acceptance creates nothing real. */
+  body: unknown;
+  /** Said after a failure when an earlier check explains it ("… on the connection test only"). */
+  hint?: string;
+}
+
+/** The check that judges each refusal probe. */
+export const REFUSAL_CHECKS = {
+  'connection test': {
+    'wrong-token': 'wrong-token-refused',
+    'stale-timestamp': 'stale-timestamp-refused',
+  },
+  submit: {
+    'wrong-token': 'submit-wrong-token-refused',
+    'stale-timestamp': 'submit-stale-timestamp-refused',
+  },
+} as const satisfies Record<RefusalProbe['call'], Record<RefusalProbe['kind'], CheckId>>;
+
+/**
+ * 2. A call with a wrong Access Token, or a timestamp an hour old, is refused with the contract's
+ * 401: the connection test and the submit alike, since anyone who reaches the proxy could
+ * otherwise create approvals. Each probe is judged on its own reply.
+ */
+export async function checkRefusal(target: ProxyTarget, probe: RefusalProbe): Promise<CheckResult> {
+  const wrongToken = probe.kind === 'wrong-token';
+  const id = REFUSAL_CHECKS[probe.call][probe.kind];
+  const path = probe.call === 'submit' ? THIRD_PARTY_PATHS.create : THIRD_PARTY_PATHS.connect;
   const code: RefusalCode = wrongToken ? REFUSAL_CODES[0] : REFUSAL_CODES[1];
   const query = wrongToken
     ? {
@@ -73,29 +120,35 @@ export async function checkRefusal(
     : { timestamp: String(Date.now() - 60 * 60_000) };
   const what = wrongToken ? 'a wrong Access Token' : 'a timestamp an hour old';
   const expected = `HTTP 401 {"success":false,"code":"${code}","message":…}`;
+  const hint = probe.hint ? ` ${probe.hint}` : '';
 
-  const reply = await postToProxy(
-    target,
-    THIRD_PARTY_PATHS.connect,
-    { checkEvent: 'connectivity' },
-    query,
-  );
+  const reply = await postToProxy(target, path, probe.body, query);
   if (!reply.reached) {
+    return checkResult(id, 'fail', `the ${probe.call} with ${what} got no reply: ${reply.reason}.`);
+  }
+  const url = callUrl(target.proxyUrl, path).href;
+  if (isRedirect(reply.status)) return checkResult(id, 'fail', redirected(reply, url));
+  if (reply.status >= 200 && reply.status < 300 && reply.json === undefined) {
     return checkResult(
       id,
       'fail',
-      `the connection test with ${what} got no reply: ${reply.reason}.`,
+      `the ${probe.call} with ${what} was answered HTTP ${reply.status} with ${bodyKind(reply)}; ` +
+        `the contract's refusal is ${expected}.`,
     );
   }
   if (reply.status >= 200 && reply.status < 300) {
     const fix = wrongToken
       ? 'compare accessToken with the configured Access Token on every call'
-      : 'refuse a timestamp more than five minutes from the proxy’s clock, so a captured call cannot be replayed';
+      : 'refuse a timestamp more than five minutes from the proxy’s clock on every call, so a captured call cannot be replayed';
+    const created =
+      probe.call === 'submit'
+        ? ` It may have created an approval for applyId ${(probe.body as { applyId?: string }).applyId}, sent only to be refused; withdraw it.`
+        : '';
     return checkResult(
       id,
       'fail',
-      `the proxy accepted a call with ${what} (HTTP ${reply.status}): ${fix}, and answer ${expected} ` +
-        '(the SDK’s createProxyHandler or verifyProxyCall do both).',
+      `the proxy accepted a ${probe.call} with ${what} (HTTP ${reply.status}).${created}${hint} ` +
+        `Fix: ${fix}, and answer ${expected} (the SDK’s createProxyHandler or verifyProxyCall do both).`,
     );
   }
   const refusal = refusalSchema.safeParse(reply.json);
@@ -105,7 +158,8 @@ export async function checkRefusal(
   return checkResult(
     id,
     'fail',
-    `${what} was refused with HTTP ${reply.status} ${snippet(reply.text)}; the contract's refusal is ${expected}.`,
+    `the ${probe.call} with ${what} was refused with HTTP ${reply.status} ${snippet(reply.text)}; ` +
+      `the contract's refusal is ${expected}.`,
   );
 }
 
@@ -113,10 +167,13 @@ export async function checkRefusal(
 export async function checkSubmit(
   target: ProxyTarget,
   body: SubmitRequest,
-): Promise<{ result: CheckResult; processInstanceId?: string }> {
+): Promise<{ result: CheckResult; processInstanceId?: string; answered: boolean }> {
   const outcome = await submitOnce(target, body);
-  if (!outcome.ok) return { result: checkResult('submit', 'fail', outcome.problem) };
+  if (!outcome.ok) {
+    return { result: checkResult('submit', 'fail', outcome.problem), answered: outcome.answered };
+  }
   return {
+    answered: true,
     result: checkResult(
       'submit',
       'pass',
@@ -155,13 +212,28 @@ export async function checkRepeatedSubmit(
 async function submitOnce(
   target: ProxyTarget,
   body: SubmitRequest,
-): Promise<{ ok: true; processInstanceId: string } | { ok: false; problem: string }> {
+): Promise<
+  { ok: true; processInstanceId: string } | { ok: false; problem: string; answered: boolean }
+> {
   const path = THIRD_PARTY_PATHS.create;
   const reply = await postToProxy(target, path, body);
   const problem = unusable(reply, target, path);
-  if (problem) return { ok: false, problem };
+  if (problem) return { ok: false, problem, answered: false };
 
-  const parsed = submitReplySchema.safeParse((reply as { json: unknown }).json);
+  const json = (reply as { json: unknown }).json;
+  // Read before the schema, which would only say the reply breaks the contract, not how.
+  const long = (json as { processInstanceId?: unknown } | null)?.processInstanceId;
+  if (typeof long === 'string' && long.length > MAX_CALLBACK_ID_LENGTH) {
+    return {
+      ok: false,
+      answered: true,
+      problem:
+        `processInstanceId is ${long.length} characters long; a callback carries at most ` +
+        `${MAX_CALLBACK_ID_LENGTH}, so no decision on this instance could ever reach Signoff. ` +
+        `Return an id of ${MAX_CALLBACK_ID_LENGTH} characters or fewer.`,
+    };
+  }
+  const parsed = submitReplySchema.safeParse(json);
   if (parsed.success && parsed.data.success) {
     return { ok: true, processInstanceId: parsed.data.processInstanceId };
   }
@@ -169,10 +241,15 @@ async function submitOnce(
     const { code, message } = parsed.data;
     const hint =
       code === 'TENANT_MISMATCH' ? ' Pass the Tenant ID the proxy is configured with.' : '';
-    return { ok: false, problem: `the proxy declined the submit: ${code}: ${message}.${hint}` };
+    return {
+      ok: false,
+      answered: true,
+      problem: `the proxy declined the submit: ${code}: ${message}.${hint}`,
+    };
   }
   return {
     ok: false,
+    answered: true,
     problem:
       `the reply ${snippet((reply as { text: string }).text)} is neither ` +
       '{"success":true,"processInstanceId":"…"} nor {"success":false,"code","message","retryable"}.',
@@ -186,11 +263,13 @@ async function submitOnce(
 function unusable(reply: ProxyReply, target: ProxyTarget, path: string): string | undefined {
   const url = callUrl(target.proxyUrl, path).href;
   if (!reply.reached) {
-    return (
-      `no reply from POST ${url}: ${reply.reason}. Start the proxy and pass its Submit Approval ` +
-      'Request URL as --proxy (the kit adds the path of each call).'
-    );
+    const advice = reply.refused
+      ? ' Start the proxy and pass its Submit Approval Request URL as --proxy (the kit adds the ' +
+        'path of each call).'
+      : '';
+    return `no reply from POST ${url}: ${reply.reason}.${advice}`;
   }
+  if (isRedirect(reply.status)) return redirected(reply, url);
   if (reply.status === 401) {
     const refusal = refusalSchema.safeParse(reply.json);
     const code = refusal.success ? refusal.data.code : 'no contract code';
@@ -204,10 +283,20 @@ function unusable(reply: ProxyReply, target: ProxyTarget, path: string): string 
     return `HTTP 404 for POST ${url}: the proxy serves no such path. --proxy is the base address; the kit adds ${path}.`;
   }
   if (reply.status < 200 || reply.status >= 300) {
-    return `POST ${url} answered HTTP ${reply.status}: ${snippet(reply.text)}.`;
+    return `POST ${url} answered HTTP ${reply.status}: ${reply.tooLarge ? bodyKind(reply) : snippet(reply.text)}.`;
   }
-  if (reply.json === undefined) {
-    return `POST ${url} answered with something that is not JSON: ${snippet(reply.text)}.`;
-  }
+  if (reply.json === undefined) return `POST ${url} answered with ${bodyKind(reply)}.`;
   return undefined;
+}
+
+function isRedirect(status: number): boolean {
+  return status >= 300 && status < 400;
+}
+
+function redirected(reply: Extract<ProxyReply, { reached: true }>, url: string): string {
+  const to = reply.location ? ` to ${reply.location}` : '';
+  return (
+    `POST ${url} answered HTTP ${reply.status}, a redirect${to}: Signoff does not follow ` +
+    'redirects; serve the calls at the URL you configure.'
+  );
 }

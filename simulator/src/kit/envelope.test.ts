@@ -6,7 +6,7 @@ import { CallbackCrypto, signCallback } from '@signoff/sdk';
 import { describe, expect, it } from 'vitest';
 import { type CallbackKeys, inspectEnvelope } from './envelope.ts';
 
-// protocols.md section 3: DingTalk's own test vector.
+// docs/third-party-contract.md, "The callback": DingTalk's own test vector.
 const vector = {
   keys: {
     accessToken: '123456',

@@ -1,4 +1,4 @@
-// A strict reading of one callback envelope (protocols.md section 3), step by step, saying what
+// A strict reading of one callback envelope (docs/third-party-contract.md, "The callback"), step by step, saying what
 // is wrong and how to fix it. It decrypts with node:crypto with padding off rather than with the
 // SDK, whose decoder is lenient on purpose: the kit has to see the raw padding to tell DingTalk's
 // 32-byte blocks from a cipher's default 16-byte PKCS#7, which Signoff itself tolerates today.

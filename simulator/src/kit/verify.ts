@@ -13,6 +13,8 @@ import {
   checkRepeatedSubmit,
   checkResult,
   checkSubmit,
+  REFUSAL_CHECKS,
+  type RefusalProbe,
 } from './checks.ts';
 import type { ProxyTarget } from './proxy-calls.ts';
 import { kitSubmitBody } from './submit-body.ts';
@@ -95,15 +97,25 @@ export async function verifyProxy(options: VerifyProxyOptions): Promise<VerifyRe
   options.onProgress?.({ type: 'listening', callbackUrl: listener.url });
 
   try {
-    const checks = [
-      report(await checkConnectionTest(target)),
-      report(await checkRefusal(target, 'wrong-token')),
-      report(await checkRefusal(target, 'stale-timestamp')),
-    ];
+    const connection = await checkConnectionTest(target);
+    const checks = [report(connection.result)];
+    const connectRefusals = await probeRefusals(target, 'connection test', connection.answered);
+    checks.push(...connectRefusals.map(report));
+
     const body = kitSubmitBody(`kit-${randomUUID()}`, options.tenantId);
     const submittedAt = Date.now();
     const submit = await checkSubmit(target, body);
     checks.push(report(submit.result));
+    // Fresh applyIds: a proxy that wrongly accepts these creates nothing the kit waits for.
+    const tokenCheckedOnConnect = connectRefusals[0]?.outcome === 'pass';
+    const submitRefusals = await probeRefusals(target, 'submit', submit.answered, (kind) => ({
+      body: kitSubmitBody(`kit-${kind}-${randomUUID()}`, options.tenantId),
+      hint:
+        kind === 'wrong-token' && tokenCheckedOnConnect
+          ? 'The connection test refused the same token: the proxy checks it on the connection test only.'
+          : undefined,
+    }));
+    checks.push(...submitRefusals.map(report));
 
     const { processInstanceId } = submit;
     if (processInstanceId === undefined) {
@@ -145,6 +157,29 @@ export async function verifyProxy(options: VerifyProxyOptions): Promise<VerifyRe
   } finally {
     await listener.close();
   }
+}
+
+/**
+ * Both refusal probes of one call, each judged on its own reply; skipped when the same call with
+ * the right values was not taken either, since a refusal then proves nothing.
+ */
+async function probeRefusals(
+  target: ProxyTarget,
+  call: RefusalProbe['call'],
+  answered: boolean,
+  extra: (kind: RefusalProbe['kind']) => Partial<RefusalProbe> = () => ({}),
+): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const kind of ['wrong-token', 'stale-timestamp'] as const) {
+    if (!answered) {
+      const why = `the ${call} with the right values got no usable reply, so a refusal would prove nothing.`;
+      results.push(checkResult(REFUSAL_CHECKS[call][kind], 'skip', why));
+      continue;
+    }
+    const probe = { kind, call, body: { checkEvent: 'connectivity' }, ...extra(kind) };
+    results.push(await checkRefusal(target, probe));
+  }
+  return results;
 }
 
 function isExactly(callback: ReceivedCallback, expected: CallbackExpectations): boolean {

@@ -1,4 +1,5 @@
-// Values for the simulator's tests, written out literally from protocols.md section 1 so that a
+// Values for the simulator's tests, written out literally from docs/third-party-contract.md, with
+// the values Signoff sends (see the server's third-party connector), so that a
 // change of the SDK's schemas that breaks the published wire format shows up as a failing test.
 
 /** A connection as an admin would copy it from Signoff (the callback URL is filled in per test). */
@@ -14,11 +15,11 @@ export const submitBody = {
   applyUser: 'u-1001',
   applyUserInfo: { userId: 'u-1001', userSourceId: 'src-1001', userName: 'Li Lei' },
   tenantId: 'tenant-3f9c2a',
-  title: 'SELECT on sales.orders for 30 days',
+  title: 'Li Lei: read access to orders',
   content: JSON.stringify({
-    resourceType: 'TABLE',
+    resourceType: 'table',
     resource: { id: 'db.sales.orders', name: 'orders' },
-    permission: 'SELECT',
+    permission: 'read',
     grantees: [
       {
         userId: 'u-1001',
@@ -26,9 +27,10 @@ export const submitBody = {
         period: { periodType: 'DAYS_30', periodEnd: '2022-07-01' },
       },
     ],
-    environment: 'PROD',
+    environment: 'prod',
     project: 'sales',
     reason: 'Quarterly report',
+    sensitivity: 'L2',
   }),
   type: 'AUTH',
   templateCode: '',

@@ -1,5 +1,5 @@
 // Helpers for tests that run the loop through the simulator: a stand-in for Signoff's callback
-// endpoint, a client that drives a running simulator, and literal wire values from protocols.md.
+// endpoint, a client that drives a running simulator, and literal wire values from docs/third-party-contract.md.
 
 export {
   type RunningApprover,

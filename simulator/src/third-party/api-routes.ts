@@ -1,3 +1,4 @@
+import { MAX_CALLBACK_COMMENT_LENGTH } from '@signoff/sdk';
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
@@ -11,7 +12,8 @@ import type { ThirdPartyState } from './state.ts';
 export const DEFAULT_APPROVER_NAME = 'Simulator Approver';
 
 const decisionBodySchema = z.object({
-  comment: z.string().max(2000).optional(),
+  // The callback's own limit: a longer comment could not be delivered.
+  comment: z.string().max(MAX_CALLBACK_COMMENT_LENGTH).optional(),
   approver: z.string().trim().min(1).max(128).optional(),
 });
 

@@ -114,6 +114,22 @@ describe('third-party approver: policy', () => {
     });
   });
 
+  it("takes a comment up to the callback's 4000 characters, and no more", async () => {
+    const { client } = await setup();
+    const { body: first } = await client.submit(submitWith('req-c-long'));
+    const { body: second } = await client.submit(submitWith('req-c-too-long'));
+
+    const taken = await client.act(String(first.processInstanceId), 'approve', {
+      comment: 'x'.repeat(4000),
+    });
+    const refused = await client.act(String(second.processInstanceId), 'approve', {
+      comment: 'x'.repeat(4001),
+    });
+
+    expect(taken.status).toBe(200);
+    expect(refused.status).toBe(400);
+  });
+
   it('applies a saved policy to later submits only', async () => {
     const { client, receiver } = await setup();
     const { body: before } = await client.submit(submitWith('req-p-before'));

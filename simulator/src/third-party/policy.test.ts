@@ -30,14 +30,14 @@ describe('simulator policy', () => {
   it.each([
     [{ sensitivityLevels: ['l4'] }, withContent({ sensitivity: 'L4' }), 'sensitivity level is L4'],
     [{ projects: ['hr', 'sales'] }, withContent({}), 'project is sales'],
-    [{ permissions: ['SELECT'] }, withContent({}), 'permission is SELECT'],
-    [{ titlePattern: '^select on' }, withContent({}), 'the title matches /^select on/i'],
+    [{ permissions: ['read'] }, withContent({}), 'permission is read'],
+    [{ titlePattern: 'read access to' }, withContent({}), 'the title matches /read access to/i'],
   ])('rejects by rule %j', (rules, submit, reason) => {
     expect(judgeSubmit(policy(rules, 0), submit)).toEqual({ action: 'reject', reason });
   });
 
   it('leaves a submit that no rule matches to the rest of the policy', () => {
-    const rules = { sensitivityLevels: ['L4'], projects: ['hr'], titlePattern: 'export' };
+    const rules = { sensitivityLevels: ['L4'], projects: ['hr'], titlePattern: 'export access' };
 
     expect(judgeSubmit(policy(rules, 2), withContent({ sensitivity: 'L3' }))).toEqual({
       action: 'approve',

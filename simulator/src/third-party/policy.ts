@@ -6,7 +6,7 @@ export interface RejectRules {
   sensitivityLevels: string[];
   /** Compared with the content's `project`. */
   projects: string[];
-  /** Compared with the content's `permission`, such as `SELECT`. */
+  /** Compared with the content's `permission`, such as `read`. */
   permissions: string[];
   /** A JavaScript regular expression, tested case-insensitively against the title. */
   titlePattern: string;

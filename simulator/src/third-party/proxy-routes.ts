@@ -34,7 +34,7 @@ interface CallContext {
 }
 
 /**
- * The calls Signoff makes to a third-party approval system (protocols.md, section 1), served by
+ * The calls Signoff makes to a third-party approval system (docs/third-party-contract.md), served by
  * the SDK's proxy core as any proxy built with it is: the SDK checks the Access Token and the
  * timestamp, validates the bodies and shapes the replies; the simulator's handlers add the tenant
  * check, the policy and the faults. Mounted under `/third-party`, so the admin's Submit Approval
