@@ -72,6 +72,15 @@ describe('signoffProxy', () => {
     expect(await response.json()).toMatchObject({ code: 'NOT_SERVED' });
   });
 
+  it('answers a path outside the contract with the JSON NOT_FOUND of the core', async () => {
+    const { path, init } = post('/dataphin/bpms/unknown', connect);
+
+    const response = await signoffProxy(proxyOptions().options).request(path, init);
+
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ success: false, code: 'NOT_FOUND' });
+  });
+
   it('answers 405 to a GET on a known path', async () => {
     const app = signoffProxy(proxyOptions().options);
 

@@ -16,5 +16,17 @@ export function signoffProxy(options: ProxyOptions): Hono {
     // `all`, so the core answers 405 to other methods; `raw` is the untouched WHATWG request.
     app.all(path, (c) => handle(c.req.raw));
   }
+  // Served on its own, a path outside the contract answers like the core does. (Mounted with
+  // `app.route`, the host app's own not-found handler applies instead.)
+  app.notFound((c) =>
+    c.json(
+      {
+        success: false,
+        code: 'NOT_FOUND',
+        message: 'No call of the Signoff contract is served here.',
+      },
+      404,
+    ),
+  );
   return app;
 }

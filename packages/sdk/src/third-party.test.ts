@@ -114,6 +114,15 @@ describe('submitRequestSchema', () => {
     expect(submitRequestSchema.parse(submit)).toEqual(submit);
   });
 
+  it('numbers approval steps from 1, as Signoff does', () => {
+    const step = { approveOperator: 'OR', approveUsers: submit.approveNodes[0]?.approveUsers };
+    const withOrder = (approveOrder: number) =>
+      submitRequestSchema.safeParse({ ...submit, approveNodes: [{ ...step, approveOrder }] });
+
+    expect(withOrder(1).success).toBe(true);
+    expect(withOrder(0).success).toBe(false);
+  });
+
   it.each([
     'applyId',
     'applyUser',

@@ -67,7 +67,7 @@ export const thirdPartyUserSchema = z.object({
 /** One step of approval: its approvers, and whether one (`OR`) or all (`AND`) must approve. */
 export const approveNodeSchema = z.object({
   /** Position of the step, in ascending order of execution. */
-  approveOrder: z.number().int().nonnegative(),
+  approveOrder: z.number().int().min(1),
   approveOperator: z.enum(['OR', 'AND']),
   approveUsers: z.array(thirdPartyUserSchema).min(1),
 });

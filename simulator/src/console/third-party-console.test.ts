@@ -159,6 +159,22 @@ describe.skipIf(!existsSync(chromiumPath))(
       await card.getByText('Callback: delivered').waitFor();
     });
 
+    it('refuses a number field holding something that is not a number', async () => {
+      const fault = page.getByRole('group', { name: 'Callback wrongly signed' });
+      const policy = page.getByRole('region', { name: 'Policy' });
+
+      // Chromium keeps an "e" in a number field but reads the field as empty.
+      await fault.getByLabel('Times').pressSequentially('e');
+      await fault.getByRole('button', { name: 'Arm' }).click();
+      await policy.getByLabel('Approve automatically after (seconds)').pressSequentially('e');
+      await policy.getByRole('button', { name: 'Save policy' }).click();
+
+      await fault.getByText(/Not armed: Times and Delay must be numbers/).waitFor();
+      await policy.getByText('Seconds must be a number, or empty to wait for a person.').waitFor();
+      const faults = await (await fetch(`${simulator.url}/third-party/api/faults`)).json();
+      expect(faults).toMatchObject({ faults: [] });
+    });
+
     it('arms a fault, shows its effect on the card, and reports it used up', async () => {
       await saveConnection({ ...connectionValues, callbackUrl: receiver.url });
       await page.getByText('Connection saved').waitFor();

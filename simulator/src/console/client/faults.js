@@ -14,8 +14,18 @@ for (const group of groups) {
   const kind = group.dataset.fault;
   const message = group.querySelector('.fault-message');
   group.querySelector('[data-action="arm"]').addEventListener('click', async () => {
-    const times = group.querySelector('[name="times"]').value.trim();
+    const timesInput = group.querySelector('[name="times"]');
+    const times = timesInput.value.trim();
     const delay = group.querySelector('[name="delaySeconds"]');
+    // A number field that holds something not a number reads as empty, which would mean "until
+    // cleared": refuse it instead of arming the fault for good.
+    if (timesInput.validity.badInput || delay?.validity.badInput) {
+      setText(
+        message,
+        'Not armed: Times and Delay must be numbers (leave Times empty for "until cleared").',
+      );
+      return;
+    }
     const options = {
       times: times === '' ? null : Number(times),
       ...(delay && { delaySeconds: Number(delay.value) }),

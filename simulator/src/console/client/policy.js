@@ -13,6 +13,16 @@ form.addEventListener('submit', async (event) => {
   event.preventDefault();
   const value = (name) => form.elements.namedItem(name).value.trim();
   const seconds = value('approveAfterSeconds');
+  // A number field holding something not a number reads as empty, which would save the manual
+  // policy without a word.
+  if (form.elements.namedItem('approveAfterSeconds').validity.badInput) {
+    const invalid = showFieldErrors(form, fields, {
+      approveAfterSeconds: 'Seconds must be a number, or empty to wait for a person.',
+    });
+    status.textContent = 'Policy not saved: correct the fields marked below.';
+    invalid?.focus();
+    return;
+  }
   const policy = {
     // Not a number is sent as typed, so the server's message names the field.
     approveAfterSeconds:
