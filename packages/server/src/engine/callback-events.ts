@@ -10,6 +10,7 @@ import type { RequestEvent } from './state-machine.ts';
 import {
   type Actor,
   applyTransition,
+  findRequestRow,
   logTransition,
   stateOf,
   type TransitionResult,
@@ -223,11 +224,7 @@ async function findRequest(
   }
   if (event.applyId === null) return undefined;
 
-  const byId = await tx
-    .selectFrom('requests')
-    .selectAll()
-    .where('id', '=', event.applyId)
-    .executeTakeFirst();
+  const byId = await findRequestRow(tx, event.applyId);
   // A system may only decide the requests bound to it, whatever id its event carries.
   if (byId && byId.system_id !== systemId) return 'other_system';
   if (byId?.external_id != null && event.externalId !== null) return 'mismatch';

@@ -150,12 +150,14 @@ export async function enqueueJob(
     .execute();
 }
 
+/** The request row, or undefined when there is none (a job or event about a deleted id). */
+export function findRequestRow(db: Db, requestId: string): Promise<RequestRow | undefined> {
+  return db.selectFrom('requests').selectAll().where('id', '=', requestId).executeTakeFirst();
+}
+
+/** The request row; an unknown id is a 404. */
 export async function readRequest(db: Db, requestId: string): Promise<RequestRow> {
-  const row = await db
-    .selectFrom('requests')
-    .selectAll()
-    .where('id', '=', requestId)
-    .executeTakeFirst();
+  const row = await findRequestRow(db, requestId);
   if (!row) throw notFound('request', requestId);
   return row;
 }

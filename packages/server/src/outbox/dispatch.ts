@@ -5,6 +5,7 @@ import { isFinal } from '../engine/state-machine.ts';
 import {
   applyTransition,
   enqueueJob,
+  findRequestRow,
   logTransition,
   stateOf,
   type TransitionResult,
@@ -19,11 +20,7 @@ import { completeJob, markSent, settleFailure } from './jobs.ts';
 
 export async function runDispatch(ctx: JobContext, job: OutboxRow): Promise<void> {
   const db = ctx.store.db;
-  const request = await db
-    .selectFrom('requests')
-    .selectAll()
-    .where('id', '=', job.request_id)
-    .executeTakeFirst();
+  const request = await findRequestRow(db, job.request_id);
   if (!request) return dispatchFailed(ctx, job, 'The request no longer exists.', false);
   if (request.external_id !== null) return closeAlreadyDispatched(ctx, job);
 
@@ -165,11 +162,7 @@ export async function dispatchFailed(
   const settled = await ctx.store.write(async (tx) => {
     const retryAt = retry ? now + retryInMs : null;
     if (!(await settleFailure(tx, job, ctx.owner, { error, retryAt }, now))) return null;
-    const request = await tx
-      .selectFrom('requests')
-      .selectAll()
-      .where('id', '=', job.request_id)
-      .executeTakeFirst();
+    const request = await findRequestRow(tx, job.request_id);
     if (!request) return { result: null };
 
     if (retry) {

@@ -1,7 +1,7 @@
 // A `terminate` job: end the external instance of a revoked request. The revoke is final
 // already; whatever happens here is only recorded in the history, and never reopens anything.
 import type { TerminateOutcome } from '../connectors/types.ts';
-import { stateOf, writeHistory } from '../engine/transitions.ts';
+import { findRequestRow, stateOf, writeHistory } from '../engine/transitions.ts';
 import type { OutboxRow } from '../store/schema.ts';
 import { backoffMs } from './backoff.ts';
 import { buildTerminateCommand } from './commands.ts';
@@ -12,11 +12,7 @@ type Ending = 'terminated' | 'terminate_not_served' | 'terminate_failed';
 
 export async function runTerminate(ctx: JobContext, job: OutboxRow): Promise<void> {
   const db = ctx.store.db;
-  const request = await db
-    .selectFrom('requests')
-    .selectAll()
-    .where('id', '=', job.request_id)
-    .executeTakeFirst();
+  const request = await findRequestRow(db, job.request_id);
   if (!request) return terminateFailed(ctx, job, 'The request no longer exists.', false);
   const externalId = request.external_id;
   if (externalId === null) {
@@ -87,11 +83,7 @@ async function finish(ctx: JobContext, job: OutboxRow, ending: Ending, note: str
         ? await settleFailure(tx, job, ctx.owner, { error: note, retryAt: null }, now)
         : await completeJob(tx, job.id, now);
     if (!closed) return false;
-    const request = await tx
-      .selectFrom('requests')
-      .selectAll()
-      .where('id', '=', job.request_id)
-      .executeTakeFirst();
+    const request = await findRequestRow(tx, job.request_id);
     if (!request) return true;
     await writeHistory(tx, {
       requestId: request.id,
